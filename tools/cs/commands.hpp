@@ -1,0 +1,14 @@
+#pragma once
+// One function per `cs` subcommand, each in its own cmd_<name>.cpp. Each takes the arguments after
+// the subcommand name and returns the process exit code (0 ok, 1 the input has problems, 2 usage error).
+#include <string>
+#include <vector>
+
+namespace cs {
+
+using Args = std::vector<std::string>;
+
+int RunValidate(const Args& args);   // cs validate FILE|-   : diagnostics, exit 1 if any error
+int RunNormalize(const Args& args);  // cs normalize FILE|-  : the full cs-json form, canonical bytes
+
+}  // namespace cs
