@@ -17,6 +17,7 @@ namespace plan {
 struct ParseOutcome {
     std::optional<Plan> plan;
     Diagnostics diagnostics;
+    bool short_body = false;  // the input was the short form; diagnostics point into it, not the full form
 };
 
 // Parses cs-json text. Malformed JSON gives one diagnostic "json.syntax" with the byte offset.
