@@ -10,5 +10,6 @@ using Args = std::vector<std::string>;
 
 int RunValidate(const Args& args);   // cs validate FILE|-   : diagnostics, exit 1 if any error
 int RunNormalize(const Args& args);  // cs normalize FILE|-  : the full cs-json form, canonical bytes
+int RunTune(const Args& args);       // cs tune --memory 8GB ... : PGTune's postgresql.conf (or ALTER SYSTEM) text
 
 }  // namespace cs

@@ -17,6 +17,7 @@ struct Command {
 constexpr Command kCommands[] = {
     {"validate", cs::RunValidate, "check a cs-json plan and list every problem (exit 1 if any error)"},
     {"normalize", cs::RunNormalize, "print the full canonical cs-json form of a plan (short bodies too)"},
+    {"tune", cs::RunTune, "PGTune's PostgreSQL settings for a machine (cs tune --help)"},
 };
 
 int Usage(FILE* out) {
