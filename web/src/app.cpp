@@ -1,0 +1,308 @@
+#include "app.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "plan/json.hpp"
+#include "plan/validate.hpp"
+#include "platform/platform.hpp"
+#include "ui_probe.hpp"
+#include "views/views.hpp"
+
+namespace ui {
+namespace {
+
+constexpr const char* kSessionKey = "cloudsketch.session";
+
+std::string Trim(const std::string& text) {
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos) return {};
+    return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+void SaveSession(const Session& session) {
+    platform::StorageSet(kSessionKey, nlohmann::json{{"token", session.token}, {"email", session.email}}.dump());
+}
+
+// A stored session that cannot be read is treated as none: the user simply signs in again.
+Session LoadSession() {
+    Session session;
+    auto text = platform::StorageGet(kSessionKey);
+    if (!text) return session;
+    const auto stored = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+    if (!stored.is_object()) return session;
+    if (auto token = stored.find("token"); token != stored.end() && token->is_string()) session.token = *token;
+    if (auto email = stored.find("email"); email != stored.end() && email->is_string()) session.email = *email;
+    return session;
+}
+
+}  // namespace
+
+std::string_view ScreenName(Screen screen) {
+    switch (screen) {
+        case Screen::Starting: return "starting";
+        case Screen::Login: return "login";
+        case Screen::Signup: return "signup";
+        case Screen::Dashboard: return "dashboard";
+        case Screen::Plan: return "plan";
+    }
+    return "unknown";
+}
+
+App::App() {
+    Session stored = LoadSession();
+    if (stored.token.empty()) {
+        state_.screen = platform::StartMode() == "signup" ? Screen::Signup : Screen::Login;
+        return;
+    }
+    // Show who we think is signed in while /v1/me confirms the token is still good.
+    state_.session = stored;
+    client_.SetToken(stored.token);
+    client_.Me([this, stored](ApiResult<Session> result) {
+        if (result.ok()) {
+            Session session = *result.value;
+            if (session.email.empty()) session.email = stored.email;
+            SignedIn(std::move(session));
+        } else if (!SessionLost(result.error)) {
+            state_.screen = Screen::Login;
+            state_.auth.error = result.error.Describe();
+        }
+    });
+}
+
+void App::Frame() {
+    state_.now_unix = platform::NowUnixSeconds();
+    client_.Poll();
+
+    ProbeBeginFrame();
+    Intents intents;
+    switch (state_.screen) {
+        case Screen::Starting: DrawStarting(state_); break;
+        case Screen::Login:
+        case Screen::Signup: DrawAuth(state_, intents); break;
+        case Screen::Dashboard: DrawDashboard(state_, intents); break;
+        case Screen::Plan: DrawPlanView(state_, intents); break;
+    }
+    for (const Intent& intent : intents) Apply(intent);
+    platform::PublishProbe(ProbeFrameJson(), std::string(ScreenName(state_.screen)), ++frame_);
+}
+
+void App::Apply(const Intent& intent) {
+    switch (intent.kind) {
+        case Intent::Kind::SubmitAuth: SubmitAuth(); break;
+        case Intent::Kind::SwitchAuthMode:
+            state_.screen = state_.screen == Screen::Login ? Screen::Signup : Screen::Login;
+            state_.auth.error.clear();
+            state_.auth.notice.clear();
+            state_.auth.focus_email = true;
+            break;
+        case Intent::Kind::Logout: {
+            // The token dies on the server too, but the user is signed out here whatever it answers.
+            client_.Logout([](ApiResult<Empty>) {});
+            SignOut("You have been signed out.");
+            break;
+        }
+        case Intent::Kind::RefreshPlans: LoadPlans(); break;
+        case Intent::Kind::CreatePlan: CreatePlan(); break;
+        case Intent::Kind::OpenPlan: OpenPlan(intent.id); break;
+        case Intent::Kind::BackToDashboard:
+            state_.screen = Screen::Dashboard;
+            state_.plan = PlanViewState{};
+            LoadPlans();
+            break;
+        case Intent::Kind::RenamePlan: RenamePlan(); break;
+        case Intent::Kind::DeletePlan: DeletePlan(intent.id); break;
+    }
+}
+
+void App::SubmitAuth() {
+    AuthForm& form = state_.auth;
+    const std::string email = Trim(form.email);
+    form.notice.clear();
+    if (email.empty() || form.password.empty()) {
+        form.error = "Enter your email address and a password.";
+        return;
+    }
+    if (email.find('@') == std::string::npos) {
+        form.error = "That does not look like an email address.";
+        return;
+    }
+    form.error.clear();
+    form.busy = true;
+    auto done = [this](ApiResult<Session> result) {
+        state_.auth.busy = false;
+        if (!result.ok()) {
+            state_.auth.error = result.error.Describe();
+            return;
+        }
+        state_.auth.password.clear();
+        SignedIn(*result.value);
+    };
+    if (state_.screen == Screen::Signup) {
+        client_.Signup(email, form.password, done);
+    } else {
+        client_.Login(email, form.password, done);
+    }
+}
+
+void App::SignedIn(Session session) {
+    client_.SetToken(session.token);
+    SaveSession(session);
+    state_.session = std::move(session);
+    state_.auth = AuthForm{};
+    state_.dashboard = DashboardState{};
+    state_.screen = Screen::Dashboard;
+    LoadPlans();
+}
+
+void App::SignOut(std::string notice) {
+    platform::StorageRemove(kSessionKey);
+    client_.SetToken({});
+    const std::string email = state_.session.email;
+    state_ = AppState{};
+    state_.screen = Screen::Login;
+    state_.auth.email = email;  // most people sign back in with the same address
+    state_.auth.notice = std::move(notice);
+}
+
+bool App::SessionLost(const ApiError& error) {
+    if (error.status != 401) return false;
+    SignOut("Your session has ended. Please sign in again.");
+    return true;
+}
+
+void App::LoadPlans() {
+    state_.dashboard.loading = true;
+    client_.ListPlans([this](ApiResult<std::vector<PlanSummary>> result) {
+        DashboardState& dashboard = state_.dashboard;
+        dashboard.loading = false;
+        if (!result.ok()) {
+            if (!SessionLost(result.error)) dashboard.error = result.error.Describe();
+            return;
+        }
+        dashboard.error.clear();
+        dashboard.plans = std::move(*result.value);
+        dashboard.loaded = true;
+    });
+}
+
+void App::CreatePlan() {
+    DashboardState& dashboard = state_.dashboard;
+    std::string name = Trim(dashboard.new_plan_name);
+    if (name.empty()) name = "Untitled plan";
+    dashboard.creating = true;
+    dashboard.error.clear();
+    client_.CreatePlan(name, [this](ApiResult<PlanResource> result) {
+        DashboardState& dashboard = state_.dashboard;
+        dashboard.creating = false;
+        if (!result.ok()) {
+            if (!SessionLost(result.error)) dashboard.error = result.error.Describe();
+            return;
+        }
+        const auto name_it = result.value->document.find("name");
+        const std::string created =
+            name_it != result.value->document.end() && name_it->is_string() ? name_it->get<std::string>() : "plan";
+        dashboard.notice = "Created \"" + created + "\".";
+        dashboard.new_plan_name.clear();
+        LoadPlans();
+    });
+}
+
+void App::OpenPlan(const std::string& id) {
+    state_.plan = PlanViewState{};
+    state_.plan.id = id;
+    state_.plan.loading = true;
+    state_.screen = Screen::Plan;
+    client_.GetPlan(id, [this, id](ApiResult<PlanResource> result) {
+        if (state_.screen != Screen::Plan || state_.plan.id != id) return;  // the user moved on
+        state_.plan.loading = false;
+        if (!result.ok()) {
+            if (!SessionLost(result.error)) state_.plan.error = result.error.Describe();
+            return;
+        }
+        ShowPlan(std::move(*result.value));
+    });
+}
+
+void App::ShowPlan(PlanResource resource) {
+    PlanViewState& view = state_.plan;
+    // plan_core reads the document exactly as the gateway will: the diagnostics match what a save would say.
+    plan::ParseOutcome outcome = plan::PlanFromJson(resource.document);
+    view.diagnostics = outcome.diagnostics;
+    view.model = outcome.plan;
+    if (view.model) {
+        plan::Diagnostics semantic = plan::Validate(*view.model);
+        view.diagnostics.insert(view.diagnostics.end(), semantic.begin(), semantic.end());
+        view.rename_to = view.model->name;
+    } else if (auto name = resource.document.find("name"); name != resource.document.end() && name->is_string()) {
+        view.rename_to = name->get<std::string>();
+    }
+    view.cs_json = resource.document.dump(2);
+    view.resource = std::move(resource);
+}
+
+void App::RenamePlan() {
+    PlanViewState& view = state_.plan;
+    if (!view.resource || view.saving) return;
+    const std::string name = Trim(view.rename_to);
+    if (name.empty()) {
+        view.error = "A plan needs a name.";
+        return;
+    }
+    nlohmann::json document = view.resource->document;  // unknown fields travel back untouched
+    document["name"] = name;
+    view.saving = true;
+    view.error.clear();
+    view.notice.clear();
+    const std::string id = view.id;
+    client_.UpdatePlan(id, view.resource->revision, document, [this, id, name](ApiResult<PlanResource> result) {
+        if (state_.screen != Screen::Plan || state_.plan.id != id) return;
+        PlanViewState& view = state_.plan;
+        view.saving = false;
+        if (result.ok()) {
+            ShowPlan(std::move(*result.value));
+            view.notice = "Renamed to \"" + name + "\".";
+            return;
+        }
+        if (SessionLost(result.error)) return;
+        if (result.error.code == "plan.revision_conflict") {
+            // Someone saved in between: show their version rather than overwrite it.
+            OpenPlan(id);
+            state_.plan.notice = "This plan was changed elsewhere, so it was reloaded. Your rename was not saved; "
+                                 "please try again.";
+            return;
+        }
+        view.error = result.error.Describe();
+    });
+}
+
+void App::DeletePlan(const std::string& id) {
+    client_.DeletePlan(id, [this, id](ApiResult<Empty> result) {
+        if (!result.ok() && result.error.status != 404) {  // already gone is what the user wanted
+            if (SessionLost(result.error)) return;
+            if (state_.screen == Screen::Plan) {
+                state_.plan.error = result.error.Describe();
+            } else {
+                state_.dashboard.error = result.error.Describe();
+            }
+            return;
+        }
+        auto& plans = state_.dashboard.plans;
+        std::string name = "the plan";
+        if (auto it = std::find_if(plans.begin(), plans.end(), [&](const PlanSummary& p) { return p.id == id; });
+            it != plans.end()) {
+            name = "\"" + it->name + "\"";
+            plans.erase(it);
+        } else if (state_.plan.model && state_.plan.id == id) {
+            name = "\"" + state_.plan.model->name + "\"";
+        }
+        if (state_.screen == Screen::Plan && state_.plan.id == id) {
+            state_.screen = Screen::Dashboard;
+            state_.plan = PlanViewState{};
+        }
+        state_.dashboard.notice = "Deleted " + name + ".";
+        LoadPlans();
+    });
+}
+
+}  // namespace ui

@@ -1,0 +1,219 @@
+#include "gateway_client.hpp"
+
+#include <cctype>
+#include <utility>
+
+namespace ui {
+namespace {
+
+using nlohmann::json;
+
+// Reads a member if present and of the right type; the gateway may add fields, and a missing one
+// should degrade the display, not fail the call.
+std::string Str(const json& object, const char* key) {
+    auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::int64_t Int(const json& object, const char* key) {
+    auto it = object.find(key);
+    return it != object.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
+}
+
+StatusLight ReadStatus(const json& object) {
+    StatusLight status;
+    auto it = object.find("status");
+    if (it != object.end() && it->is_object()) {
+        if (auto light = Str(*it, "light"); !light.empty()) status.light = light;
+        status.reason = Str(*it, "reason");
+    }
+    return status;
+}
+
+ApiError ErrorFrom(const platform::HttpResponse& response) {
+    ApiError error;
+    error.status = response.status;
+    if (response.status == 0) {
+        error.code = "client.network";
+        error.message = "Could not reach CloudSketch. Check your connection and try again.";
+        return error;
+    }
+    const json body = json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+    if (body.is_object() && body.contains("error") && body["error"].is_object()) {
+        const json& envelope = body["error"];
+        error.code = Str(envelope, "code");
+        error.message = Str(envelope, "message");
+        if (auto details = envelope.find("details"); details != envelope.end() && details->is_array()) {
+            for (const json& detail : *details) {
+                if (!detail.is_object()) continue;
+                error.details.push_back({Str(detail, "path"), Str(detail, "code"), Str(detail, "message")});
+            }
+        }
+    }
+    if (error.code.empty()) error.code = "client.bad_response";
+    if (error.message.empty()) error.message = "The server answered " + std::to_string(response.status) + ".";
+    return error;
+}
+
+template <class T>
+ApiResult<T> Failure(ApiError error) {
+    ApiResult<T> result;
+    result.error = std::move(error);
+    return result;
+}
+
+// Parses a 2xx body with `read`; any shape problem becomes "client.bad_response" instead of a throw.
+template <class T, class Read>
+ApiResult<T> Decode(const platform::HttpResponse& response, Read read) {
+    if (response.status < 200 || response.status >= 300) return Failure<T>(ErrorFrom(response));
+    const json body = json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+    if (body.is_discarded() || !body.is_object()) {
+        return Failure<T>({response.status, "client.bad_response", "The server's answer was not readable.", {}});
+    }
+    ApiResult<T> result;
+    result.value = read(body);
+    return result;
+}
+
+Session ReadSession(const json& body) {
+    Session session;
+    session.token = Str(body, "token");
+    if (auto user = body.find("user"); user != body.end() && user->is_object()) session.email = Str(*user, "email");
+    return session;
+}
+
+PlanResource ReadPlan(const json& body) {
+    PlanResource plan;
+    plan.id = Str(body, "id");
+    plan.revision = Int(body, "revision");
+    plan.created_at = Str(body, "created_at");
+    plan.updated_at = Str(body, "updated_at");
+    plan.status = ReadStatus(body);
+    if (auto document = body.find("plan"); document != body.end() && document->is_object()) plan.document = *document;
+    return plan;
+}
+
+// Plan ids are server-made ("p_…"), but a path segment is encoded anyway so an odd id cannot
+// reach another route.
+std::string EncodeSegment(const std::string& text) {
+    static const char* kHex = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : text) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += kHex[c >> 4];
+            out += kHex[c & 15];
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string ApiError::Describe() const {
+    std::string text = message;
+    for (const ErrorDetail& detail : details) {
+        if (!detail.message.empty() && detail.message != message) text += "\n" + detail.message;
+    }
+    return text;
+}
+
+void GatewayClient::Send(const char* method, std::string path, std::optional<nlohmann::json> body,
+                         std::function<void(const platform::HttpResponse&)> deliver) {
+    platform::HttpRequest request;
+    request.method = method;
+    request.url = std::move(path);
+    request.headers.push_back({"Accept", "application/json"});
+    if (!token_.empty()) request.headers.push_back({"Authorization", "Bearer " + token_});
+    if (body) {
+        request.headers.push_back({"Content-Type", "application/json"});
+        request.body = body->dump();
+    }
+    ++in_flight_;
+    platform::Fetch(std::move(request), [this, deliver = std::move(deliver)](platform::HttpResponse response) {
+        // Queued, not run: the app mutates its state only inside Poll(), at the start of a frame.
+        ready_.push_back([this, deliver, response = std::move(response)] {
+            --in_flight_;
+            deliver(response);
+        });
+    });
+}
+
+void GatewayClient::Poll() {
+    std::vector<std::function<void()>> ready;
+    ready.swap(ready_);  // callbacks may send new requests, which must wait for the next Poll
+    for (auto& run : ready) run();
+}
+
+void GatewayClient::Signup(const std::string& email, const std::string& password, ApiCallback<Session> done) {
+    Send("POST", "/v1/auth/signup", json{{"email", email}, {"password", password}},
+         [done](const platform::HttpResponse& r) { done(Decode<Session>(r, ReadSession)); });
+}
+
+void GatewayClient::Login(const std::string& email, const std::string& password, ApiCallback<Session> done) {
+    Send("POST", "/v1/auth/login", json{{"email", email}, {"password", password}},
+         [done](const platform::HttpResponse& r) { done(Decode<Session>(r, ReadSession)); });
+}
+
+void GatewayClient::Logout(ApiCallback<Empty> done) {
+    Send("POST", "/v1/auth/logout", json::object(), [done](const platform::HttpResponse& r) {
+        if (r.status >= 200 && r.status < 300) {
+            done(ApiResult<Empty>{Empty{}, {}});
+        } else {
+            done(Failure<Empty>(ErrorFrom(r)));
+        }
+    });
+}
+
+void GatewayClient::Me(ApiCallback<Session> done) {
+    const std::string token = token_;
+    Send("GET", "/v1/me", std::nullopt, [done, token](const platform::HttpResponse& r) {
+        done(Decode<Session>(r, [&](const json& body) { return Session{token, Str(body, "email")}; }));
+    });
+}
+
+void GatewayClient::ListPlans(ApiCallback<std::vector<PlanSummary>> done) {
+    Send("GET", "/v1/plan/?limit=100", std::nullopt, [done](const platform::HttpResponse& r) {
+        done(Decode<std::vector<PlanSummary>>(r, [](const json& body) {
+            std::vector<PlanSummary> plans;
+            auto items = body.find("items");
+            if (items == body.end() || !items->is_array()) return plans;
+            for (const json& item : *items) {
+                if (!item.is_object()) continue;
+                plans.push_back({Str(item, "id"), Str(item, "name"), Str(item, "environment"), Int(item, "revision"),
+                                 Str(item, "updated_at"), ReadStatus(item)});
+            }
+            return plans;
+        }));
+    });
+}
+
+void GatewayClient::CreatePlan(const std::string& name, ApiCallback<PlanResource> done) {
+    Send("POST", "/v1/plan/", json{{"name", name}},
+         [done](const platform::HttpResponse& r) { done(Decode<PlanResource>(r, ReadPlan)); });
+}
+
+void GatewayClient::GetPlan(const std::string& id, ApiCallback<PlanResource> done) {
+    Send("GET", "/v1/plan/" + EncodeSegment(id), std::nullopt,
+         [done](const platform::HttpResponse& r) { done(Decode<PlanResource>(r, ReadPlan)); });
+}
+
+void GatewayClient::UpdatePlan(const std::string& id, std::int64_t revision, const nlohmann::json& document,
+                               ApiCallback<PlanResource> done) {
+    Send("PUT", "/v1/plan/" + EncodeSegment(id), json{{"revision", revision}, {"plan", document}},
+         [done](const platform::HttpResponse& r) { done(Decode<PlanResource>(r, ReadPlan)); });
+}
+
+void GatewayClient::DeletePlan(const std::string& id, ApiCallback<Empty> done) {
+    Send("DELETE", "/v1/plan/" + EncodeSegment(id), std::nullopt, [done](const platform::HttpResponse& r) {
+        if (r.status >= 200 && r.status < 300) {
+            done(ApiResult<Empty>{Empty{}, {}});
+        } else {
+            done(Failure<Empty>(ErrorFrom(r)));
+        }
+    });
+}
+
+}  // namespace ui

@@ -1,0 +1,116 @@
+#pragma once
+// Typed, non-blocking calls to the gateway's HTTP API (docs/api.md). Each call returns at once; its
+// callback runs later from Poll(), which the app calls once per frame before drawing, so state only
+// changes at one known point of the frame. Errors are values: every callback gets an ApiResult.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "platform/platform.hpp"
+
+namespace ui {
+
+// One entry of the error envelope's "details": which field, which rule, what to do.
+struct ErrorDetail {
+    std::string path;
+    std::string code;
+    std::string message;
+};
+
+// A failed call: the envelope's code and message, or a client-side code when there was no envelope
+// ("client.network" when the gateway did not answer, "client.bad_response" for unreadable JSON).
+struct ApiError {
+    int status = 0;  // HTTP status; 0 for network failures
+    std::string code;
+    std::string message;
+    std::vector<ErrorDetail> details;
+    // The message plus each detail's message, one per line, for showing to a person.
+    std::string Describe() const;
+};
+
+template <class T>
+struct ApiResult {
+    std::optional<T> value;  // set on success
+    ApiError error;          // meaningful when !value
+    bool ok() const { return value.has_value(); }
+};
+
+struct Empty {};
+
+struct Session {
+    std::string token;
+    std::string email;
+};
+
+// "grey" (never deployed), "orange", "green" or "red", and why, shown on hover.
+struct StatusLight {
+    std::string light = "grey";
+    std::string reason;
+};
+
+// One row of GET /v1/plan/.
+struct PlanSummary {
+    std::string id;
+    std::string name;
+    std::string environment;
+    std::int64_t revision = 0;
+    std::string updated_at;  // RFC 3339, UTC
+    StatusLight status;
+};
+
+// GET/POST/PUT /v1/plan/...: server fields plus the cs-json document, kept as JSON so fields this
+// client does not know survive a rename untouched.
+struct PlanResource {
+    std::string id;
+    std::int64_t revision = 0;
+    std::string created_at;
+    std::string updated_at;
+    StatusLight status;
+    nlohmann::json document;  // the "plan" member: cs-json
+};
+
+template <class T>
+using ApiCallback = std::function<void(ApiResult<T>)>;
+
+class GatewayClient {
+public:
+    // Bearer token sent with every later call; empty for none.
+    void SetToken(std::string token) { token_ = std::move(token); }
+    const std::string& Token() const { return token_; }
+
+    void Signup(const std::string& email, const std::string& password, ApiCallback<Session> done);
+    void Login(const std::string& email, const std::string& password, ApiCallback<Session> done);
+    void Logout(ApiCallback<Empty> done);
+    // GET /v1/me: checks a stored token and gives the account's email back.
+    void Me(ApiCallback<Session> done);
+
+    // The first page (up to 100) of the user's plans, newest first.
+    void ListPlans(ApiCallback<std::vector<PlanSummary>> done);
+    // POST /v1/plan/ {"name"}: the gateway fills in the default plan.
+    void CreatePlan(const std::string& name, ApiCallback<PlanResource> done);
+    void GetPlan(const std::string& id, ApiCallback<PlanResource> done);
+    // PUT with the revision the edit was based on; a stale one fails with code "plan.revision_conflict".
+    void UpdatePlan(const std::string& id, std::int64_t revision, const nlohmann::json& document,
+                    ApiCallback<PlanResource> done);
+    void DeletePlan(const std::string& id, ApiCallback<Empty> done);
+
+    // Runs the callbacks of every answer that arrived since the last call, in arrival order.
+    void Poll();
+    // Requests sent and not yet delivered by Poll().
+    int InFlight() const { return in_flight_; }
+
+private:
+    // Sends one request; `deliver` turns the raw response into a typed callback call.
+    void Send(const char* method, std::string path, std::optional<nlohmann::json> body,
+              std::function<void(const platform::HttpResponse&)> deliver);
+
+    std::string token_;
+    int in_flight_ = 0;
+    std::vector<std::function<void()>> ready_;
+};
+
+}  // namespace ui

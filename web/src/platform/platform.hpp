@@ -1,0 +1,47 @@
+#pragma once
+// The one seam between the app and the browser (STYLE.md rule 7): HTTP, persistent storage, clock and
+// the test probe hand-off. platform_web.cpp implements it with emscripten_fetch and localStorage.
+// Nothing here blocks: the web build is single-threaded and every network call completes later,
+// from the browser's event loop, between two frames.
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ui::platform {
+
+struct HttpRequest {
+    std::string method = "GET";
+    std::string url;  // same-origin path, e.g. "/v1/plan/"
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;  // sent only when non-empty
+};
+
+struct HttpResponse {
+    int status = 0;     // HTTP status; 0 when the request never got an answer (network down, gateway gone)
+    std::string body;   // response bytes as received (JSON for the gateway's API)
+};
+
+// Called exactly once per request, on the main thread, outside any ImGui frame.
+using FetchDone = std::function<void(HttpResponse)>;
+
+// Starts `request` and returns at once; `done` receives the answer (or status 0) later.
+void Fetch(HttpRequest request, FetchDone done);
+
+// localStorage: survives reloads of the page; nullopt when the key is absent or storage is unavailable.
+std::optional<std::string> StorageGet(const std::string& key);
+void StorageSet(const std::string& key, const std::string& value);
+void StorageRemove(const std::string& key);
+
+// Wall-clock time in seconds since the Unix epoch (for "updated 5 min ago").
+double NowUnixSeconds();
+
+// Which screen the visitor asked for on the landing page ("signup" or "login"; "" when unknown).
+std::string StartMode();
+
+// Where the page's test hooks (window.csUi) read from: the latest frame's widget rectangles as JSON,
+// the current screen name and the frame counter. Set once per frame by the app.
+void PublishProbe(std::string widgets_json, std::string screen, unsigned frame);
+
+}  // namespace ui::platform

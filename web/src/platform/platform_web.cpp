@@ -1,0 +1,136 @@
+// Browser implementation of platform.hpp: emscripten_fetch (async XHR, no threads), localStorage via
+// EM_JS, and the C exports that window.csUi (assets/boot.js) reads for tests.
+#include "platform/platform.hpp"
+
+#include <emscripten.h>
+#include <emscripten/fetch.h>
+#include <emscripten/html5.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+
+namespace ui::platform {
+namespace {
+
+// Everything one request needs until it completes: emscripten_fetch keeps pointers to the header
+// strings and the body, so they live here rather than on the caller's stack.
+struct PendingFetch {
+    HttpRequest request;
+    std::vector<const char*> header_ptrs;
+    FetchDone done;
+};
+
+void Complete(emscripten_fetch_t* fetch) {
+    std::unique_ptr<PendingFetch> pending(static_cast<PendingFetch*>(fetch->userData));
+    HttpResponse response;
+    response.status = fetch->status;
+    if (fetch->data != nullptr && fetch->numBytes > 0) {
+        response.body.assign(fetch->data, static_cast<size_t>(fetch->numBytes));
+    }
+    emscripten_fetch_close(fetch);  // frees fetch->data; the body was copied above
+    if (pending->done) pending->done(std::move(response));
+}
+
+}  // namespace
+
+void Fetch(HttpRequest request, FetchDone done) {
+    auto pending = std::make_unique<PendingFetch>();
+    pending->request = std::move(request);
+    pending->done = std::move(done);
+    for (const auto& [name, value] : pending->request.headers) {
+        pending->header_ptrs.push_back(name.c_str());
+        pending->header_ptrs.push_back(value.c_str());
+    }
+    pending->header_ptrs.push_back(nullptr);
+
+    emscripten_fetch_attr_t attr;
+    emscripten_fetch_attr_init(&attr);
+    std::snprintf(attr.requestMethod, sizeof attr.requestMethod, "%s", pending->request.method.c_str());
+    // LOAD_TO_MEMORY only: no IndexedDB cache, API answers must never be replayed from disk.
+    attr.attributes = EMSCRIPTEN_FETCH_LOAD_TO_MEMORY;
+    attr.requestHeaders = pending->header_ptrs.data();
+    if (!pending->request.body.empty()) {
+        attr.requestData = pending->request.body.data();
+        attr.requestDataSize = pending->request.body.size();
+    }
+    // Non-2xx statuses arrive through onerror with the body loaded; the gateway's error envelope is there.
+    attr.onsuccess = Complete;
+    attr.onerror = Complete;
+    attr.userData = pending.get();
+    const std::string url = pending->request.url;
+    if (emscripten_fetch(&attr, url.c_str()) != nullptr) {
+        pending.release();  // owned by Complete from now on
+    } else if (pending->done) {
+        pending->done(HttpResponse{});
+    }
+}
+
+EM_JS(char*, cs_storage_get, (const char* key), {
+    var value = null;
+    try { value = window.localStorage.getItem(UTF8ToString(key)); } catch (e) { value = null; }
+    if (value === null) return 0;
+    var size = lengthBytesUTF8(value) + 1;
+    var ptr = _malloc(size);
+    stringToUTF8(value, ptr, size);
+    return ptr;
+});
+
+EM_JS(void, cs_storage_set, (const char* key, const char* value), {
+    try { window.localStorage.setItem(UTF8ToString(key), UTF8ToString(value)); } catch (e) {}
+});
+
+EM_JS(void, cs_storage_remove, (const char* key), {
+    try { window.localStorage.removeItem(UTF8ToString(key)); } catch (e) {}
+});
+
+std::optional<std::string> StorageGet(const std::string& key) {
+    char* raw = cs_storage_get(key.c_str());
+    if (raw == nullptr) return std::nullopt;
+    std::string value(raw);
+    std::free(raw);
+    return value;
+}
+
+void StorageSet(const std::string& key, const std::string& value) { cs_storage_set(key.c_str(), value.c_str()); }
+
+void StorageRemove(const std::string& key) { cs_storage_remove(key.c_str()); }
+
+double NowUnixSeconds() { return emscripten_date_now() / 1000.0; }
+
+EM_JS(char*, cs_start_mode, (), {
+    var mode = String(window.csStartMode || "");
+    var size = lengthBytesUTF8(mode) + 1;
+    var ptr = _malloc(size);
+    stringToUTF8(mode, ptr, size);
+    return ptr;
+});
+
+std::string StartMode() {
+    char* raw = cs_start_mode();
+    std::string mode(raw);
+    std::free(raw);
+    return mode;
+}
+
+namespace {
+std::string g_probe_widgets = "[]";
+std::string g_probe_screen = "loading";
+unsigned g_probe_frame = 0;
+}  // namespace
+
+void PublishProbe(std::string widgets_json, std::string screen, unsigned frame) {
+    g_probe_widgets = std::move(widgets_json);
+    g_probe_screen = std::move(screen);
+    g_probe_frame = frame;
+}
+
+}  // namespace ui::platform
+
+// Read by window.csUi in assets/boot.js. Coordinates are ImGui display units (canvas pixels);
+// boot.js converts them to CSS pixels of the page.
+extern "C" {
+EMSCRIPTEN_KEEPALIVE const char* cs_ui_widgets() { return ui::platform::g_probe_widgets.c_str(); }
+EMSCRIPTEN_KEEPALIVE const char* cs_ui_screen() { return ui::platform::g_probe_screen.c_str(); }
+EMSCRIPTEN_KEEPALIVE unsigned cs_ui_frame() { return ui::platform::g_probe_frame; }
+}

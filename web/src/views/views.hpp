@@ -1,0 +1,23 @@
+#pragma once
+// One function per screen. A view draws AppState with ImGui and appends Intents; it never calls the
+// network or changes anything but its own form fields (App carries the intents out).
+#include "app_state.hpp"
+
+namespace ui {
+
+// Shown while a stored session is being checked.
+void DrawStarting(const AppState& state);
+
+// Log-in and sign-up share one form; state.screen says which (Screen::Login or Screen::Signup).
+// Probe ids: <login|signup>/{email,password,submit,switch,error,notice}.
+void DrawAuth(AppState& state, Intents& intents);
+
+// The user's plans. Probe ids: dashboard/{new-plan-name,new-plan,refresh,logout,empty,error,notice},
+// dashboard/plan/<name> (+ /status, /open, /delete), confirm/{delete,cancel}.
+void DrawDashboard(AppState& state, Intents& intents);
+
+// One plan: name, revision, components, diagnostics, cs-json. Probe ids: plan/{back,title,revision,
+// name-input,rename,delete,component/<id>,json,error,notice}, confirm/{delete,cancel}.
+void DrawPlanView(AppState& state, Intents& intents);
+
+}  // namespace ui
