@@ -14,12 +14,13 @@ namespace plan {
 namespace {
 
 // Limits. Disk: 8 GiB is the smallest root volume the supported images boot from; 16 TiB is gp3's
-// ceiling. Connections: PGTune's form accepts up to 9999.
+// ceiling. Connections: PGTune's rules assume at least 20 (its form's minimum); 9999 is plenty.
 constexpr int kMinDiskGib = 8;
 constexpr int kMaxDiskGib = 16384;
 constexpr int kMaxVcpus = 192;
 constexpr double kMinMemoryGib = 0.5;
 constexpr double kMaxMemoryGib = 1536;
+constexpr int kMinConnections = 20;
 constexpr int kMaxConnections = 9999;
 constexpr int kMaxReplicas = 5;
 constexpr int kMaxRetentionDays = 3650;
@@ -248,9 +249,9 @@ void CheckPostgres(Checker& c, const PostgresSpec& pg, const std::string& path,
         c.Error(path + "/version", "postgres.version_unsupported",
                 "PostgreSQL " + Quote(pg.version) + " is not supported; use one of " + list + ".");
     }
-    if (pg.max_connections < 1 || pg.max_connections > kMaxConnections) {
+    if (pg.max_connections < kMinConnections || pg.max_connections > kMaxConnections) {
         c.Error(path + "/max_connections", "postgres.connections_out_of_range",
-                "max_connections must be between 1 and " + std::to_string(kMaxConnections) + "; got " +
+                "max_connections must be between " + std::to_string(kMinConnections) + " and " + std::to_string(kMaxConnections) + "; got " +
                     std::to_string(pg.max_connections) + ".");
     }
     CheckBackups(c, pg.backups, path + "/backups");
