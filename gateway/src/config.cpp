@@ -1,0 +1,240 @@
+#include "config.hpp"
+
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace gw {
+namespace {
+
+using nlohmann::json;
+
+std::optional<std::int64_t> ParseInteger(const std::string& text) {
+    std::int64_t value = 0;
+    const char* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (ec != std::errc() || ptr != end || text.empty()) return std::nullopt;
+    return value;
+}
+
+// One setting, addressable by its JSON key, environment variable and flag.
+struct Setting {
+    const char* key;
+    const char* env;   // nullptr: not settable from the environment
+    const char* flag;  // nullptr: not settable from the command line
+    // Applies a textual value (env/flag) or a JSON value (file); returns an error message or "".
+    std::function<std::string(Config&, const json&)> apply;
+};
+
+std::string WantInt(const json& v, const char* key, std::int64_t& out) {
+    if (v.is_number_integer()) {
+        out = v.get<std::int64_t>();
+        return "";
+    }
+    if (v.is_string()) {
+        if (auto parsed = ParseInteger(v.get<std::string>())) {
+            out = *parsed;
+            return "";
+        }
+    }
+    return std::string(key) + " must be an integer; got " + v.dump() + ".";
+}
+
+std::string WantString(const json& v, const char* key, std::string& out) {
+    if (!v.is_string()) return std::string(key) + " must be a string; got " + v.dump() + ".";
+    out = v.get<std::string>();
+    return "";
+}
+
+template <class T>
+std::function<std::string(Config&, const json&)> IntField(T Config::*field, const char* key) {
+    return [field, key](Config& c, const json& v) {
+        std::int64_t n = 0;
+        std::string error = WantInt(v, key, n);
+        if (error.empty()) c.*field = static_cast<T>(n);
+        if (error.empty() && n < 0) error = std::string(key) + " must not be negative.";
+        if (error.empty() && static_cast<std::uint64_t>(n) > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) {
+            error = std::string(key) + " is too large.";
+        }
+        return error;
+    };
+}
+
+std::function<std::string(Config&, const json&)> StringField(std::string Config::*field, const char* key) {
+    return [field, key](Config& c, const json& v) { return WantString(v, key, c.*field); };
+}
+
+const std::vector<Setting>& Settings() {
+    static const std::vector<Setting> settings = {
+        {"bind", "CS_BIND", "--bind", StringField(&Config::bind, "bind")},
+        {"port", "CS_PORT", "--port", IntField(&Config::port, "port")},
+        {"data_dir", "CS_DATA_DIR", "--data-dir", StringField(&Config::data_dir, "data_dir")},
+        {"site_dir", "CS_SITE_DIR", "--site-dir", StringField(&Config::site_dir, "site_dir")},
+        {"max_body_bytes", "CS_MAX_BODY_BYTES", "--max-body-bytes",
+         IntField(&Config::max_body_bytes, "max_body_bytes")},
+        {"token_lifetime_seconds", "CS_TOKEN_LIFETIME_SECONDS", nullptr,
+         IntField(&Config::token_lifetime_seconds, "token_lifetime_seconds")},
+        {"login_failures_per_email", "CS_LOGIN_FAILURES_PER_EMAIL", nullptr,
+         IntField(&Config::login_failures_per_email, "login_failures_per_email")},
+        {"login_failures_per_ip", "CS_LOGIN_FAILURES_PER_IP", nullptr,
+         IntField(&Config::login_failures_per_ip, "login_failures_per_ip")},
+        {"login_window_seconds", "CS_LOGIN_WINDOW_SECONDS", nullptr,
+         IntField(&Config::login_window_seconds, "login_window_seconds")},
+        {"trusted_proxies", nullptr, nullptr,
+         [](Config& c, const json& v) -> std::string {
+             if (!v.is_array()) return "trusted_proxies must be an array of addresses.";
+             c.trusted_proxies.clear();
+             for (const json& item : v) {
+                 if (!item.is_string()) return "trusted_proxies must hold strings.";
+                 c.trusted_proxies.push_back(item.get<std::string>());
+             }
+             return "";
+         }},
+    };
+    return settings;
+}
+
+std::string ApplyFile(Config& config, const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return "cannot read config file " + path + ".";
+    std::stringstream text;
+    text << in.rdbuf();
+    json document;
+    try {
+        document = json::parse(text.str());
+    } catch (const json::parse_error& e) {
+        return "config file " + path + " is not valid JSON (byte " + std::to_string(e.byte) + ").";
+    }
+    if (!document.is_object()) return "config file " + path + " must hold a JSON object.";
+    for (auto it = document.begin(); it != document.end(); ++it) {
+        const Setting* found = nullptr;
+        for (const Setting& s : Settings()) {
+            if (it.key() == s.key) found = &s;
+        }
+        if (!found) return "config file " + path + ": unknown key \"" + it.key() + "\".";
+        std::string error = found->apply(config, it.value());
+        if (!error.empty()) return "config file " + path + ": " + error;
+    }
+    return "";
+}
+
+}  // namespace
+
+ConfigOutcome LoadConfig(const std::vector<std::string>& args,
+                         const std::function<const char*(const char*)>& getenv) {
+    ConfigOutcome outcome;
+    // Flags are read first but applied last, so they win; the file path and data dir decide which file.
+    std::vector<std::pair<const Setting*, std::string>> flags;
+    std::string config_file;
+    if (const char* env = getenv("CS_CONFIG")) config_file = env;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        if (arg == "--help" || arg == "-h") {
+            outcome.help = true;
+            return outcome;
+        }
+        std::string name = arg;
+        std::string value;
+        bool has_value = false;
+        if (auto eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
+            name = arg.substr(0, eq);
+            value = arg.substr(eq + 1);
+            has_value = true;
+        }
+        const Setting* setting = nullptr;
+        for (const Setting& s : Settings()) {
+            if (s.flag && name == s.flag) setting = &s;
+        }
+        if (name != "--config" && !setting) {
+            outcome.error = "unknown argument \"" + arg + "\" (see --help).";
+            return outcome;
+        }
+        if (!has_value) {
+            if (i + 1 >= args.size()) {
+                outcome.error = name + " needs a value.";
+                return outcome;
+            }
+            value = args[++i];
+        }
+        if (name == "--config") {
+            config_file = value;
+        } else {
+            flags.emplace_back(setting, value);
+        }
+    }
+
+    Config config;
+    // The data dir decides where gateway.json may be, so find it from env and flags first.
+    std::string data_dir = config.data_dir;
+    if (const char* env = getenv("CS_DATA_DIR")) data_dir = env;
+    for (const auto& [setting, value] : flags) {
+        if (std::string(setting->key) == "data_dir") data_dir = value;
+    }
+    if (config_file.empty()) {
+        std::error_code ec;
+        const auto candidate = std::filesystem::path(data_dir) / "gateway.json";
+        if (std::filesystem::is_regular_file(candidate, ec)) config_file = candidate.string();
+    }
+    if (!config_file.empty()) {
+        outcome.error = ApplyFile(config, config_file);
+        if (!outcome.error.empty()) return outcome;
+        outcome.source = config_file;
+    }
+    for (const Setting& s : Settings()) {
+        if (!s.env) continue;
+        if (const char* env = getenv(s.env)) {
+            std::string error = s.apply(config, json(std::string(env)));
+            if (!error.empty()) {
+                outcome.error = std::string(s.env) + ": " + error;
+                return outcome;
+            }
+        }
+    }
+    for (const auto& [setting, value] : flags) {
+        std::string error = setting->apply(config, json(value));
+        if (!error.empty()) {
+            outcome.error = std::string(setting->flag) + ": " + error;
+            return outcome;
+        }
+    }
+    outcome.error = ValidateConfig(config);
+    if (outcome.error.empty()) outcome.config = std::move(config);
+    return outcome;
+}
+
+std::string ValidateConfig(const Config& c) {
+    if (c.bind.empty()) return "bind must be an address such as 127.0.0.1.";
+    if (c.port < 0 || c.port > 65535) return "port must be between 0 and 65535; got " + std::to_string(c.port) + ".";
+    if (c.data_dir.empty()) return "data_dir must not be empty.";
+    if (c.site_dir.empty()) return "site_dir must not be empty.";
+    if (c.max_body_bytes < 1024 || c.max_body_bytes > (std::size_t{256} << 20)) {
+        return "max_body_bytes must be between 1024 and 268435456; got " + std::to_string(c.max_body_bytes) + ".";
+    }
+    if (c.token_lifetime_seconds < 1 || c.token_lifetime_seconds > 366LL * 24 * 3600) {
+        return "token_lifetime_seconds must be between 1 and one year.";
+    }
+    if (c.login_failures_per_email < 1 || c.login_failures_per_ip < 1) {
+        return "login_failures_per_email and login_failures_per_ip must be at least 1.";
+    }
+    if (c.login_window_seconds < 1) return "login_window_seconds must be at least 1.";
+    return "";
+}
+
+std::string Usage() {
+    return "Usage: cs-gateway [--config FILE] [--port N] [--bind ADDR] [--data-dir DIR] [--site-dir DIR]\n"
+           "                  [--max-body-bytes N]\n"
+           "Serves the CloudSketch web app and its JSON API (docs/api.md).\n"
+           "  --port 0 picks a free port; the startup line says which.\n"
+           "Settings come from, in increasing precedence: a JSON file (--config FILE or CS_CONFIG, else\n"
+           "<data-dir>/gateway.json if present; keys: bind, port, data_dir, site_dir, max_body_bytes,\n"
+           "token_lifetime_seconds, login_failures_per_email, login_failures_per_ip, login_window_seconds,\n"
+           "trusted_proxies), the environment (CS_BIND, CS_PORT, CS_DATA_DIR, CS_SITE_DIR, CS_MAX_BODY_BYTES,\n"
+           "CS_TOKEN_LIFETIME_SECONDS, CS_LOGIN_FAILURES_PER_EMAIL, CS_LOGIN_FAILURES_PER_IP,\n"
+           "CS_LOGIN_WINDOW_SECONDS) and the flags above. Bad settings exit with status 2.\n";
+}
+
+}  // namespace gw

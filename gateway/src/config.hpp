@@ -1,0 +1,48 @@
+#pragma once
+// Gateway settings: a struct with in-class defaults, filled from (in increasing precedence) a JSON file,
+// the environment and command-line flags, then validated as a whole.
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gw {
+
+struct Config {
+    std::string bind = "127.0.0.1";        // listen address; loopback unless told otherwise
+    int port = 8080;                       // 0 = any free port (the startup line says which)
+    std::string data_dir = "./data";       // SQLite database and the optional gateway.json
+    std::string site_dir = "./build/web/site";  // index.html, app.js, app.wasm, assets/
+    std::size_t max_body_bytes = 1 << 20;  // larger request bodies get 413
+    std::int64_t token_lifetime_seconds = 7 * 24 * 3600;
+    int login_failures_per_email = 5;      // failed log-ins allowed per email within the window
+    int login_failures_per_ip = 20;        // ... and per client address
+    int login_window_seconds = 900;
+    std::vector<std::string> trusted_proxies;  // X-Forwarded-For is believed only from these addresses
+};
+
+// What loading gives: a valid config, or a message for the person starting the gateway.
+struct ConfigOutcome {
+    std::optional<Config> config;
+    std::string error;       // set when config is empty and help was not asked for
+    bool help = false;       // --help: print Usage() and exit 0
+    std::string source;      // the JSON file that was read, if any (for the startup log)
+};
+
+// Reads `args` (argv without the program name) and the environment (through `getenv`, so tests can
+// pass their own). Flags: --config FILE, --port N, --bind ADDR, --data-dir DIR, --site-dir DIR,
+// --max-body-bytes N, --help. Environment: CS_CONFIG, CS_PORT, CS_BIND, CS_DATA_DIR, CS_SITE_DIR,
+// CS_MAX_BODY_BYTES, CS_TOKEN_LIFETIME_SECONDS. The file is --config/CS_CONFIG, else
+// <data-dir>/gateway.json when present; its keys are the Config field names, unknown keys are errors.
+ConfigOutcome LoadConfig(const std::vector<std::string>& args,
+                         const std::function<const char*(const char*)>& getenv);
+
+// "" when every field is in range, else one sentence naming the first bad field.
+std::string ValidateConfig(const Config& config);
+
+// The --help text.
+std::string Usage();
+
+}  // namespace gw

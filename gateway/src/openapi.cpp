@@ -1,0 +1,77 @@
+// /v1/openapi.json, generated from the route table so the document lists exactly what is served.
+#include <sstream>
+
+#include "routes.hpp"
+
+namespace gw {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+std::string Lower(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    return out;
+}
+
+std::string_view Describe(int status) {
+    switch (status) {
+        case 200: return "OK";
+        case 201: return "Created";
+        case 204: return "No content";
+        case 304: return "Not modified (ETag matched)";
+        case 400: return "Malformed JSON (request.malformed_json)";
+        case 401: return "Missing, expired or revoked token, or wrong credentials";
+        case 404: return "Not found (also: another user's plan)";
+        case 409: return "Conflict (plan.revision_conflict or auth.email_taken)";
+        case 413: return "Body too large (request.too_large)";
+        case 415: return "Body without Content-Type: application/json";
+        case 422: return "Readable but invalid; details list each problem with a JSON pointer";
+        case 429: return "Too many failed log-ins; see Retry-After";
+        case 503: return "Not ready";
+        default: return "See docs/api.md";
+    }
+}
+
+}  // namespace
+
+ordered_json OpenApiDocument() {
+    ordered_json doc;
+    doc["openapi"] = "3.0.3";
+    doc["info"] = {{"title", "CloudSketch gateway"}, {"version", "1"},
+                   {"description", "Generated from the gateway's route table; prose contract in docs/api.md."}};
+    ordered_json paths = ordered_json::object();
+    for (const Route& route : RouteTable()) {
+        ordered_json op;
+        op["summary"] = route.summary;
+        op["operationId"] = Lower(route.method) + std::string(route.path);
+        ordered_json parameters = ordered_json::array();
+        for (std::size_t at = route.path.find('{'); at != std::string_view::npos; at = route.path.find('{', at + 1)) {
+            const auto end = route.path.find('}', at);
+            parameters.push_back({{"name", route.path.substr(at + 1, end - at - 1)},
+                                  {"in", "path"},
+                                  {"required", true},
+                                  {"schema", {{"type", "string"}}}});
+        }
+        if (!parameters.empty()) op["parameters"] = parameters;
+        if (route.auth) op["security"] = ordered_json::array({{{"bearer", ordered_json::array()}}});
+        if (route.json_body) {
+            op["requestBody"] = {{"required", true},
+                                 {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
+        }
+        ordered_json responses = ordered_json::object();
+        std::istringstream codes{std::string(route.responses)};
+        for (int status = 0; codes >> status;) {
+            responses[std::to_string(status)] = {{"description", Describe(status)}};
+        }
+        op["responses"] = responses;
+        paths[std::string(route.path)][Lower(route.method)] = op;
+    }
+    doc["paths"] = paths;
+    doc["components"] = {
+        {"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}}};
+    return doc;
+}
+
+}  // namespace gw

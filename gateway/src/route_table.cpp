@@ -1,0 +1,49 @@
+#include "routes.hpp"
+
+namespace gw {
+
+namespace {
+
+// Order matters only where patterns overlap; these do not ("/v1/plan/" never matches "{id}").
+constexpr Route kRoutes[] = {
+    {"POST", "/v1/auth/signup", "Create an account and log in", false, true, "201 400 409 413 415 422", HandleSignup},
+    {"POST", "/v1/auth/login", "Log in", false, true, "200 400 401 413 415 422 429", HandleLogin},
+    {"POST", "/v1/auth/logout", "Revoke the bearer token", true, false, "204 401", HandleLogout},
+    {"GET", "/v1/me", "The logged-in account", true, false, "200 401", HandleMe},
+    {"POST", "/v1/plan/", "Create a plan (full cs-json, short body, or {} / {\"name\"} for the default plan)",
+     true, true, "201 400 401 413 415 422", HandleCreatePlan},
+    {"GET", "/v1/plan/", "List own plans, newest change first (limit, cursor, q)", true, false, "200 401 422",
+     HandleListPlans},
+    {"GET", "/v1/plan/{id}", "Get a plan", true, false, "200 401 404", HandleGetPlan},
+    {"PUT", "/v1/plan/{id}", "Replace a plan at a known revision", true, true, "200 400 401 404 409 413 415 422",
+     HandleUpdatePlan},
+    {"DELETE", "/v1/plan/{id}", "Delete a plan", true, false, "204 401 404", HandleDeletePlan},
+    {"GET", "/v1/openapi.json", "This document", false, false, "200", HandleOpenApi},
+    {"GET", "/healthz", "Liveness: the process answers", false, false, "200", HandleHealthz},
+    {"GET", "/readyz", "Readiness: the store answers a query", false, false, "200 503", HandleReadyz},
+    {"GET", "/", "The web app (index.html); 503 when it has not been built", false, false, "200 304 503",
+     HandleSiteIndex},
+};
+
+}  // namespace
+
+std::span<const Route> RouteTable() { return kRoutes; }
+
+std::string PathRegex(std::string_view path_template) {
+    std::string regex;
+    for (std::size_t i = 0; i < path_template.size(); ++i) {
+        const char c = path_template[i];
+        if (c == '{') {
+            i = path_template.find('}', i);
+            regex += "([^/]+)";
+        } else if (c == '.') {
+            regex += "\\.";
+        } else {
+            regex += c;
+        }
+    }
+    if (!regex.empty() && regex.back() == '/') regex.pop_back();
+    return regex + "/?";
+}
+
+}  // namespace gw

@@ -1,0 +1,82 @@
+#pragma once
+// The route table: ONE list from which the server registers its handlers and /v1/openapi.json lists its
+// paths, so the two cannot drift. Handlers are free functions over a RouteContext; none touches SQL.
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "clock.hpp"
+#include "config.hpp"
+#include "log.hpp"
+#include "rate_limiter.hpp"
+#include "store.hpp"
+
+namespace gw {
+
+class StaticSite;
+
+// What handlers may use; owned by the Gateway, shared by all requests.
+struct Services {
+    const Config& config;
+    Store& store;
+    Log& log;
+    LoginRateLimiter& limiter;
+    StaticSite& site;
+    Clock clock;
+};
+
+// One request as a handler sees it. The server fills user_id/token_digest (routes with auth) and body
+// (routes with a JSON body) before the handler runs, and has already answered when they were missing.
+struct RouteContext {
+    const httplib::Request& req;
+    httplib::Response& res;
+    Services& services;
+    std::string user_id;
+    std::string token_digest;
+    nlohmann::json body;
+
+    // The n-th "{…}" path parameter (1-based).
+    std::string Param(int n) const { return req.matches[n].str(); }
+};
+
+using RouteHandler = void (*)(RouteContext&);
+
+struct Route {
+    std::string_view method;     // "GET", "POST", "PUT" or "DELETE"
+    std::string_view path;       // OpenAPI template; "/v1/plan/{id}" also answers "/v1/plan/{id}/"
+    std::string_view summary;    // one line for the OpenAPI document
+    bool auth;                   // needs "Authorization: Bearer <token>"
+    bool json_body;              // reads a JSON object body
+    std::string_view responses;  // space-separated status codes it can answer, e.g. "201 400 422"
+    RouteHandler handler;
+};
+
+// Every API route, in registration order.
+std::span<const Route> RouteTable();
+
+// The regular expression httplib matches for a path template: each "{name}" becomes one segment
+// "([^/]+)", and a trailing slash is optional.
+std::string PathRegex(std::string_view path_template);
+
+// The OpenAPI 3.0 document built from RouteTable().
+nlohmann::ordered_json OpenApiDocument();
+
+// Handlers (routes_auth.cpp, routes_plans.cpp, routes_health.cpp).
+void HandleSignup(RouteContext& ctx);
+void HandleLogin(RouteContext& ctx);
+void HandleLogout(RouteContext& ctx);
+void HandleMe(RouteContext& ctx);
+void HandleCreatePlan(RouteContext& ctx);
+void HandleListPlans(RouteContext& ctx);
+void HandleGetPlan(RouteContext& ctx);
+void HandleUpdatePlan(RouteContext& ctx);
+void HandleDeletePlan(RouteContext& ctx);
+void HandleHealthz(RouteContext& ctx);
+void HandleReadyz(RouteContext& ctx);
+void HandleOpenApi(RouteContext& ctx);
+void HandleSiteIndex(RouteContext& ctx);
+
+}  // namespace gw

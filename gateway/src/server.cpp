@@ -1,0 +1,225 @@
+#include "server.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <regex>
+
+#include "crypto.hpp"
+#include "http_util.hpp"
+
+namespace gw {
+
+namespace {
+
+// What the access log needs from the start of a request. httplib serves a request from start to finish
+// on one pool thread, so a thread_local carries it from the pre-routing handler to the logger.
+struct RequestState {
+    bool active = false;
+    std::chrono::steady_clock::time_point start;
+    std::string user_id;
+};
+thread_local RequestState t_request;
+
+bool IsApiPath(const std::string& path) { return path == "/v1" || path.rfind("/v1/", 0) == 0; }
+
+}  // namespace
+
+httplib::Headers SecurityHeaders() {
+    return {
+        {"X-Content-Type-Options", "nosniff"},
+        {"Referrer-Policy", "no-referrer"},
+        {"X-Frame-Options", "DENY"},
+        // 'wasm-unsafe-eval' lets the page compile app.wasm without allowing JavaScript eval; no inline
+        // scripts: index.html must load app.js from a file.
+        {"Content-Security-Policy",
+         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+         "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+         "frame-ancestors 'none'"},
+    };
+}
+
+std::unique_ptr<Gateway> Gateway::Create(const Config& config, std::string& error, GatewayOptions options) {
+    if (!InitCrypto()) {
+        error = "libsodium could not be initialised.";
+        return nullptr;
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(config.data_dir, ec);
+    if (ec) {
+        error = "cannot create data dir " + config.data_dir + ": " + ec.message();
+        return nullptr;
+    }
+    try {
+        auto store = OpenSqliteStore(std::filesystem::path(config.data_dir) / "cloudsketch.sqlite3");
+        return std::unique_ptr<Gateway>(new Gateway(config, std::move(options), std::move(store)));
+    } catch (const std::exception& e) {
+        error = e.what();
+        return nullptr;
+    }
+}
+
+Gateway::Gateway(const Config& config, GatewayOptions options, std::unique_ptr<Store> store)
+    : config_(config),
+      clock_(options.clock ? options.clock : Clock(SystemNowMs)),
+      log_(options.log_sink ? std::make_unique<Log>(options.log_sink) : std::make_unique<Log>()),
+      store_(std::move(store)),
+      limiter_(config.login_failures_per_email, config.login_failures_per_ip, config.login_window_seconds),
+      site_(config.site_dir),
+      services_{config_, *store_, *log_, limiter_, site_, clock_} {
+    Install();
+}
+
+Gateway::~Gateway() { Stop(); }
+
+int Gateway::Bind() {
+    if (config_.port == 0) {
+        port_ = server_.bind_to_any_port(config_.bind);
+    } else {
+        port_ = server_.bind_to_port(config_.bind, config_.port) ? config_.port : -1;
+    }
+    if (port_ <= 0) port_ = -1;
+    return port_;
+}
+
+bool Gateway::Serve() {
+    if (port_ < 0) return false;
+    return server_.listen_after_bind();
+}
+
+void Gateway::Stop() {
+    server_.stop();
+}
+
+bool Gateway::Authenticate(RouteContext& ctx) {
+    auto token = BearerToken(ctx.req);
+    if (!token) {
+        ctx.res.set_header("WWW-Authenticate", "Bearer");
+        ReplyError(ctx.res, 401, "auth.required", "Log in and send Authorization: Bearer <token>.");
+        return false;
+    }
+    ctx.token_digest = TokenDigest(*token);
+    Wipe(*token);
+    auto user = store_->UserForToken(ctx.token_digest, clock_());
+    if (!user) {
+        ctx.res.set_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+        ReplyError(ctx.res, 401, "auth.required", "The token is expired or revoked; log in again.");
+        return false;
+    }
+    ctx.user_id = *user;
+    t_request.user_id = *user;
+    return true;
+}
+
+httplib::Server::HandlerResponse Gateway::OnError(const httplib::Request& req, httplib::Response& res) {
+    // httplib calls this for every status >= 400, including the ones our routes answered themselves.
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    if (!res.has_header(kRequestIdHeader)) res.set_header(kRequestIdHeader, NewRequestId());
+    switch (res.status) {
+        case 404: {
+            // A known path with another method is a 405 that names the allowed ones.
+            std::string allowed;
+            for (const Route& route : RouteTable()) {
+                if (std::regex_match(req.path, std::regex(PathRegex(route.path)))) {
+                    if (!allowed.empty()) allowed += ", ";
+                    allowed += route.method;
+                }
+            }
+            if (!allowed.empty()) {
+                res.set_header("Allow", allowed);
+                ReplyError(res, 405, "method_not_allowed", req.method + " is not allowed here; use " + allowed + ".");
+            } else {
+                ReplyError(res, 404, "not_found", "No route for " + req.method + " " + req.path + ".",
+                           nlohmann::json::array({Detail("", "route.not_found", "See GET /v1/openapi.json.")}));
+            }
+            break;
+        }
+        case 413:
+            ReplyError(res, 413, "request.too_large",
+                       "The body is larger than the limit of " + std::to_string(config_.max_body_bytes) + " bytes.");
+            break;
+        case 500:
+            ReplyError(res, 500, "internal", "Internal error; quote request id " + res.get_header_value(kRequestIdHeader) + ".");
+            break;
+        default:
+            ReplyError(res, res.status, "request.invalid", "The request could not be handled (HTTP " +
+                                                                std::to_string(res.status) + ").");
+            break;
+    }
+    return httplib::Server::HandlerResponse::Handled;
+}
+
+void Gateway::Install() {
+    server_.set_default_headers(SecurityHeaders());
+    server_.set_payload_max_length(config_.max_body_bytes);
+
+    server_.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+        t_request = RequestState{true, std::chrono::steady_clock::now(), {}};
+        const std::string given = req.get_header_value(kRequestIdHeader);
+        res.set_header(kRequestIdHeader, IsAcceptableRequestId(given) ? given : NewRequestId());
+        if (IsApiPath(req.path)) res.set_header("Cache-Control", "no-store");  // tokens and private plans
+        return httplib::Server::HandlerResponse::Unhandled;
+    });
+
+    server_.set_error_handler(httplib::Server::HandlerWithResponse(
+        [this](const httplib::Request& req, httplib::Response& res) { return OnError(req, res); }));
+
+    server_.set_exception_handler([this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unknown exception";
+        try {
+            std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+            what = e.what();
+        } catch (...) {
+        }
+        if (!res.has_header(kRequestIdHeader)) res.set_header(kRequestIdHeader, NewRequestId());
+        const std::string id = res.get_header_value(kRequestIdHeader);
+        log_->Error("exception", id, req.method + " " + req.path + ": " + what);
+        res.headers.erase("Location");
+        ReplyError(res, 500, "internal", "Internal error; quote request id " + id + ".");
+    });
+
+    server_.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+        AccessEntry entry;
+        entry.method = req.method;
+        entry.path = req.path;  // httplib keeps the query string apart, so ?token=… never reaches the log
+        entry.status = res.status;
+        entry.request_id = res.get_header_value(kRequestIdHeader);
+        entry.remote = req.remote_addr;
+        if (t_request.active) {
+            entry.duration_ms =
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_request.start).count();
+            entry.user_id = t_request.user_id;
+        }
+        t_request = RequestState{};
+        log_->Access(entry);
+    });
+
+    for (const Route& route : RouteTable()) {
+        const std::string pattern = PathRegex(route.path);
+        httplib::Server::Handler handler = [this, &route](const httplib::Request& req, httplib::Response& res) {
+            RouteContext ctx{req, res, services_, {}, {}, {}};
+            if (route.auth && !Authenticate(ctx)) return;
+            if (route.json_body && !ReadJsonBody(req, res, ctx.body)) return;
+            route.handler(ctx);
+        };
+        if (route.method == "GET") {
+            server_.Get(pattern, handler);
+        } else if (route.method == "POST") {
+            server_.Post(pattern, handler);
+        } else if (route.method == "PUT") {
+            server_.Put(pattern, handler);
+        } else if (route.method == "DELETE") {
+            server_.Delete(pattern, handler);
+        }
+    }
+    // Everything else under GET is the web app's files; unknown API paths fall to the error handler.
+    server_.Get(".*", [this](const httplib::Request& req, httplib::Response& res) {
+        if (IsApiPath(req.path)) {
+            res.status = 404;
+            return;
+        }
+        site_.Serve(req, res);
+    });
+}
+
+}  // namespace gw

@@ -1,0 +1,66 @@
+#pragma once
+// The gateway: one httplib::Server wired to the route table, the static site, the store, one error
+// handler, one exception handler and one access logger. main.cpp and the tests drive it the same way:
+// Create -> Bind -> Serve (blocking, on any thread) -> Stop (from any thread).
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include <httplib.h>
+
+#include "clock.hpp"
+#include "config.hpp"
+#include "log.hpp"
+#include "rate_limiter.hpp"
+#include "routes.hpp"
+#include "static_site.hpp"
+#include "store.hpp"
+
+namespace gw {
+
+struct GatewayOptions {
+    Log::Sink log_sink;          // empty: JSON lines to stderr
+    Clock clock = SystemNowMs;   // tests substitute a clock they can move
+};
+
+class Gateway {
+public:
+    // Creates the data dir if needed and opens the SQLite store in it. On failure returns nullptr and
+    // sets `error` to a sentence for the operator.
+    static std::unique_ptr<Gateway> Create(const Config& config, std::string& error, GatewayOptions options = {});
+    ~Gateway();
+    Gateway(const Gateway&) = delete;
+    Gateway& operator=(const Gateway&) = delete;
+
+    // Binds config.bind:config.port (port 0: any free port). Returns the bound port, or -1.
+    int Bind();
+    // Serves until Stop(); returns false when it could not serve (e.g. not bound).
+    bool Serve();
+    // Stops Serve(); safe from any thread and from a signal-handling thread.
+    void Stop();
+
+    int port() const { return port_; }
+    const Config& config() const { return config_; }
+    Log& log() { return *log_; }
+
+private:
+    Gateway(const Config& config, GatewayOptions options, std::unique_ptr<Store> store);
+    void Install();
+    bool Authenticate(RouteContext& ctx);
+    httplib::Server::HandlerResponse OnError(const httplib::Request& req, httplib::Response& res);
+
+    Config config_;
+    Clock clock_;
+    std::unique_ptr<Log> log_;
+    std::unique_ptr<Store> store_;
+    LoginRateLimiter limiter_;
+    StaticSite site_;
+    Services services_;
+    httplib::Server server_;
+    int port_ = -1;
+};
+
+// The headers every response carries (nosniff, no referrer, a CSP that lets the wasm app run).
+httplib::Headers SecurityHeaders();
+
+}  // namespace gw

@@ -1,0 +1,148 @@
+#pragma once
+// A real gateway in this process: temp data dir, a tiny site dir, an ephemeral loopback port, a clock the
+// test can move, and the log captured in memory. Clients are httplib::Client, as a browser would be.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "server.hpp"
+
+namespace gw::test {
+
+using nlohmann::json;
+
+// A fresh folder under the system temp dir, removed on destruction.
+class TempDir {
+public:
+    TempDir() {
+        std::random_device rd;
+        path_ = std::filesystem::temp_directory_path() / ("cs-gw-test-" + std::to_string(rd()) + std::to_string(rd()));
+        std::filesystem::create_directories(path_);
+    }
+    ~TempDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+    }
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
+
+inline void WriteFile(const std::filesystem::path& file, const std::string& content) {
+    std::filesystem::create_directories(file.parent_path());
+    std::ofstream(file, std::ios::binary) << content;
+}
+
+// Parses a response body as JSON; null when it is not JSON.
+inline json Body(const httplib::Result& r) {
+    if (!r) return nullptr;
+    return json::parse(r->body, nullptr, false);
+}
+
+class GatewayTest : public ::testing::Test {
+protected:
+    // Override to change settings before the server starts.
+    virtual void Configure(Config& config) { (void)config; }
+
+    void SetUp() override {
+        site_dir_ = data_.path() / "site";
+        WriteFile(site_dir_ / "index.html", "<!doctype html><title>CloudSketch</title><script src=app.js></script>\n");
+        WriteFile(site_dir_ / "app.js", std::string(4000, ' ') + "console.log('cloudsketch');\n");
+        std::string wasm("\0asm\1\0\0\0", 8);
+        wasm += std::string(20000, '\0');  // compresses well, like real wasm mostly does
+        WriteFile(site_dir_ / "app.wasm", wasm);
+        WriteFile(site_dir_ / "assets" / "logo.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>");
+        WriteFile(data_.path() / "secret.txt", "outside the site");
+
+        config_.bind = "127.0.0.1";
+        config_.port = 0;
+        config_.data_dir = (data_.path() / "data").string();
+        config_.site_dir = site_dir_.string();
+        Configure(config_);
+
+        GatewayOptions options;
+        options.clock = [this] { return now_.load(); };
+        options.log_sink = [this](const std::string& line) {
+            std::lock_guard lock(log_mutex_);
+            log_lines_.push_back(line);
+        };
+        std::string error;
+        gateway_ = Gateway::Create(config_, error, options);
+        ASSERT_TRUE(gateway_) << error;
+        port_ = gateway_->Bind();
+        ASSERT_GT(port_, 0);
+        thread_ = std::thread([this] { gateway_->Serve(); });
+    }
+
+    void TearDown() override {
+        if (gateway_) gateway_->Stop();
+        if (thread_.joinable()) thread_.join();
+        gateway_.reset();
+    }
+
+    httplib::Client Client() const {
+        httplib::Client client("127.0.0.1", port_);
+        client.set_connection_timeout(5);
+        client.set_read_timeout(10);
+        return client;
+    }
+
+    httplib::Headers Auth(const std::string& token) const { return {{"Authorization", "Bearer " + token}}; }
+
+    httplib::Result PostJson(const std::string& path, const json& body, const std::string& token = "") {
+        auto client = Client();
+        return client.Post(path.c_str(), token.empty() ? httplib::Headers{} : Auth(token), body.dump(),
+                           "application/json");
+    }
+    httplib::Result PutJson(const std::string& path, const json& body, const std::string& token) {
+        auto client = Client();
+        return client.Put(path.c_str(), Auth(token), body.dump(), "application/json");
+    }
+    httplib::Result Get(const std::string& path, const std::string& token = "") {
+        auto client = Client();
+        return client.Get(path.c_str(), token.empty() ? httplib::Headers{} : Auth(token));
+    }
+    httplib::Result Delete(const std::string& path, const std::string& token) {
+        auto client = Client();
+        return client.Delete(path.c_str(), Auth(token));
+    }
+
+    // Signs up and returns the token (fails the test otherwise).
+    std::string SignUp(const std::string& email, const std::string& password = "correct-horse-42") {
+        auto r = PostJson("/v1/auth/signup", {{"email", email}, {"password", password}});
+        EXPECT_TRUE(r);
+        if (!r) return "";
+        EXPECT_EQ(r->status, 201) << r->body;
+        return Body(r).value("token", "");
+    }
+
+    std::vector<std::string> LogLines() {
+        std::lock_guard lock(log_mutex_);
+        return log_lines_;
+    }
+
+    void AdvanceClock(TimeMs ms) { now_ += ms; }
+
+    TempDir data_;
+    std::filesystem::path site_dir_;
+    Config config_;
+    std::unique_ptr<Gateway> gateway_;
+    int port_ = -1;
+    std::thread thread_;
+    std::atomic<TimeMs> now_{SystemNowMs()};
+    std::mutex log_mutex_;
+    std::vector<std::string> log_lines_;
+};
+
+}  // namespace gw::test
