@@ -237,7 +237,8 @@ void App::ShowPlan(PlanResource resource) {
     } else if (auto name = resource.document.find("name"); name != resource.document.end() && name->is_string()) {
         view.rename_to = name->get<std::string>();
     }
-    view.cs_json = resource.document.dump(2);
+    // plan_core's canonical form has a fixed, readable key order; the raw document is the fallback.
+    view.cs_json = view.model ? plan::DumpPlan(*view.model) : resource.document.dump(2);
     view.resource = std::move(resource);
 }
 

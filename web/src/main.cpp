@@ -4,8 +4,10 @@
 // Sizes: the canvas fills the window in CSS pixels (assets/site.css); its backing store is
 // CSS size x devicePixelRatio so text is sharp on high-DPI screens. ImGui works in those device
 // pixels, and the theme scales fonts and spacing by the same ratio.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <vector>
 
 #include <emscripten.h>
 #include <emscripten/html5.h>
@@ -26,6 +28,34 @@ GLFWwindow* g_window = nullptr;
 ui::App* g_app = nullptr;
 int g_width = 0;
 int g_height = 0;
+
+// Dear ImGui 1.86 samples key state once per frame (io.KeysDown). A press and release that both land
+// between two frames (a quick tap, or any automated key press) would never be seen, so a release
+// that follows its own press within one frame is held back until ImGui has seen the key down.
+std::vector<int> g_pressed_since_frame;
+struct KeyEvent {
+    int key, scancode, action, mods;
+};
+std::vector<KeyEvent> g_held_releases;
+
+void KeyCallback(GLFWwindow* window, int key, int scancode, int action, int mods) {
+    const bool pressed_since_frame =
+        std::find(g_pressed_since_frame.begin(), g_pressed_since_frame.end(), key) != g_pressed_since_frame.end();
+    if (action == GLFW_RELEASE && pressed_since_frame) {
+        g_held_releases.push_back({key, scancode, action, mods});
+        return;
+    }
+    if (action == GLFW_PRESS) g_pressed_since_frame.push_back(key);
+    ImGui_ImplGlfw_KeyCallback(window, key, scancode, action, mods);
+}
+
+// After NewFrame has seen this frame's presses: the held releases take effect for the next frame.
+void ReleaseHeldKeys() {
+    g_pressed_since_frame.clear();
+    std::vector<KeyEvent> releases;
+    releases.swap(g_held_releases);
+    for (const KeyEvent& e : releases) ImGui_ImplGlfw_KeyCallback(g_window, e.key, e.scancode, e.action, e.mods);
+}
 
 EM_JS(double, cs_device_pixel_ratio, (), { return window.devicePixelRatio || 1; });
 
@@ -65,6 +95,7 @@ void MainLoopStep() {
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
+    ReleaseHeldKeys();
     g_app->Frame();
     ImGui::Render();
 
@@ -100,6 +131,7 @@ int main() {
     io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
     ui::ApplyTheme(static_cast<float>(cs_device_pixel_ratio()));
     ImGui_ImplGlfw_InitForOpenGL(g_window, true);
+    glfwSetKeyCallback(g_window, KeyCallback);  // replaces the backend's, which KeyCallback then calls
     ImGui_ImplOpenGL3_Init("#version 300 es");
 
     static ui::App app;  // lives as long as the page: fetch callbacks hold pointers into it

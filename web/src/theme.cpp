@@ -54,7 +54,8 @@ void SetStyle(float scale) {
 
     ImVec4* c = style.Colors;
     c[ImGuiCol_WindowBg] = ImVec4(0.965f, 0.972f, 0.984f, 1.0f);
-    c[ImGuiCol_ChildBg] = ImVec4(1, 1, 1, 1);
+    c[ImGuiCol_ChildBg] = ImVec4(0, 0, 0, 0);  // content panes sit on the page; cards draw their own
+    c[ImGuiCol_TableRowBg] = ImVec4(1, 1, 1, 1);
     c[ImGuiCol_PopupBg] = ImVec4(1, 1, 1, 1);
     c[ImGuiCol_Text] = ImVec4(0.10f, 0.13f, 0.18f, 1.0f);
     c[ImGuiCol_Border] = ImVec4(0.82f, 0.85f, 0.89f, 1.0f);

@@ -65,7 +65,6 @@ void DrawTable(const AppState& state, DashboardState& dashboard, Intents& intent
         ImGui::PushID(plan.id.c_str());
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
-        ImGui::AlignTextToFramePadding();
         StatusDot(plan.status, probe + "/status");
         ImGui::TableNextColumn();
         ImGui::AlignTextToFramePadding();

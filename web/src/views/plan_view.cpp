@@ -112,6 +112,7 @@ void DrawPlanView(AppState& state, Intents& intents) {
 
     StatusDot(resource.status, "plan/status");
     ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
     std::string facts = "Revision " + std::to_string(resource.revision);
     if (view.model) facts += "  ·  " + std::string(plan::ToString(view.model->environment));
     facts += "  ·  updated " + FormatWhen(resource.updated_at, state.now_unix);

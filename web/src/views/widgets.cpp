@@ -101,11 +101,12 @@ void StatusDot(const StatusLight& status, std::string_view probe_id) {
     if (status.light == "green") color = IM_COL32(22, 163, 74, 255);
     if (status.light == "orange") color = IM_COL32(234, 138, 12, 255);
     if (status.light == "red") color = IM_COL32(220, 38, 38, 255);
-    const float size = ImGui::GetTextLineHeight();
+    // As tall as a button, so it lines up with AlignTextToFramePadding() text beside it.
+    const float width = ImGui::GetTextLineHeight();
+    const float height = ImGui::GetFrameHeight();
     const ImVec2 at = ImGui::GetCursorScreenPos();
-    ImGui::Dummy(ImVec2(size, size));
-    const float radius = size * 0.32f;
-    ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(at.x + size * 0.5f, at.y + size * 0.5f), radius, color);
+    ImGui::Dummy(ImVec2(width, height));
+    ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(at.x + width * 0.5f, at.y + height * 0.5f), width * 0.32f, color);
     std::string tip = status.reason.empty() ? status.light : status.reason;
     Probe(probe_id, tip);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip.c_str());
