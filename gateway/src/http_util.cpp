@@ -54,7 +54,11 @@ void ReplyError(httplib::Response& res, int status, std::string_view code, std::
     error["code"] = code;
     error["message"] = message;
     error["request_id"] = res.get_header_value(kRequestIdHeader);
-    error["details"] = details.is_array() ? details : nlohmann::json::array();
+    // A braced single Detail arrives as that object, not a one-element array (nlohmann's
+    // initializer-list rule), so wrap it here rather than at every call site.
+    error["details"] = details.is_array()    ? details
+                       : details.is_object() ? nlohmann::json::array({details})
+                                             : nlohmann::json::array();
     ReplyJson(res, status, {{"error", error}});
 }
 
@@ -76,10 +80,12 @@ bool ReadJsonBody(const httplib::Request& req, httplib::Response& res, nlohmann:
         out = nlohmann::json::parse(req.body);
         return true;
     } catch (const nlohmann::json::parse_error& e) {
+        // nlohmann counts bytes read (1-based); the API reports the 0-based offset of the offending byte.
+        const std::size_t offset = e.byte > 0 ? e.byte - 1 : 0;
         ReplyError(res, 400, "request.malformed_json",
-                   "The body is not valid JSON: error at byte " + std::to_string(e.byte) + ".",
+                   "The body is not valid JSON: error at byte " + std::to_string(offset) + ".",
                    nlohmann::json::array({{{"path", ""}, {"code", "json.syntax"}, {"message", e.what()},
-                                           {"offset", e.byte}}}));
+                                           {"offset", offset}}}));
         return false;
     }
 }
