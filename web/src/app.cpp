@@ -255,6 +255,7 @@ void App::RenamePlan() {
     view.saving = true;
     view.error.clear();
     view.notice.clear();
+    view.warning.clear();
     const std::string id = view.id;
     client_.UpdatePlan(id, view.resource->revision, document, [this, id, name](ApiResult<PlanResource> result) {
         if (state_.screen != Screen::Plan || state_.plan.id != id) return;
@@ -269,7 +270,7 @@ void App::RenamePlan() {
         if (result.error.code == "plan.revision_conflict") {
             // Someone saved in between: show their version rather than overwrite it.
             OpenPlan(id);
-            state_.plan.notice = "This plan was changed elsewhere, so it was reloaded. Your rename was not saved; "
+            state_.plan.warning = "This plan was changed elsewhere, so it was reloaded. Your rename was not saved; "
                                  "please try again.";
             return;
         }

@@ -50,6 +50,7 @@ struct PlanViewState {
     bool confirm_delete = false;
     std::string error;
     std::string notice;
+    std::string warning;  // something the user should know before acting again (e.g. a reload after a conflict)
 };
 
 struct AppState {

@@ -21,6 +21,7 @@ inline constexpr ImU32 kColorError = IM_COL32(200, 40, 40, 255);
 inline constexpr ImU32 kColorMuted = IM_COL32(110, 116, 128, 255);
 inline constexpr ImU32 kColorAccent = IM_COL32(37, 99, 235, 255);
 inline constexpr ImU32 kColorSuccess = IM_COL32(22, 128, 61, 255);
+inline constexpr ImU32 kColorWarning = IM_COL32(180, 83, 9, 255);
 
 // Font Awesome 4.7 glyphs (UTF-8), merged into the body font.
 inline constexpr const char* kIconPlus = "\xef\x81\xa7";

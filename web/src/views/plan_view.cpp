@@ -74,7 +74,7 @@ void DrawDiagnostics(const plan::Diagnostics& diagnostics) {
         const bool error = diagnostic.severity == plan::Severity::Error;
         const std::string line = std::string(kIconWarning) + "  " + (diagnostic.path.empty() ? "/" : diagnostic.path) +
                                  ": " + diagnostic.message;
-        ColoredText(error ? kColorError : IM_COL32(180, 100, 0, 255), line);
+        ColoredText(error ? kColorError : kColorWarning, line);
         all += diagnostic.code + "\n";
     }
     Probe("plan/diagnostics", all);
@@ -137,6 +137,7 @@ void DrawPlanView(AppState& state, Intents& intents) {
     if (DangerButton(delete_label.c_str(), !view.saving)) view.confirm_delete = true;
     Probe("plan/delete", "Delete");
     ColoredText(kColorSuccess, view.notice, "plan/notice");
+    ColoredText(kColorWarning, view.warning, "plan/warning");
     if (!view.error.empty()) ColoredText(kColorError, std::string(kIconWarning) + "  " + view.error, "plan/error");
 
     ImGui::Dummy(ImVec2(0, 6 * scale));
