@@ -1,4 +1,6 @@
 // HTTP hygiene: the error envelope for bad bodies and unknown routes, request ids, security headers.
+#include <sqlite3.h>
+
 #include "gateway_fixture.hpp"
 
 namespace gw::test {
@@ -130,6 +132,35 @@ TEST_F(HttpTest, ConcurrentWritersAllSucceed) {
     for (auto& t : threads) t.join();
     EXPECT_EQ(created.load(), 20);
     EXPECT_EQ(Body(Get("/v1/plan/?limit=200", token_))["items"].size(), 20u);
+}
+
+}  // namespace
+}  // namespace gw::test
+
+namespace gw::test {
+namespace {
+
+// A database failure mid-request (here: a table dropped behind the gateway's back) is a 500 with the
+// request id in the body and the detail only in the log; the server keeps serving.
+TEST_F(HttpTest, UnexpectedFailuresAre500AndLogged) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((std::filesystem::path(config_.data_dir) / "cloudsketch.sqlite3").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "DROP TABLE plans", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+
+    auto r = Get("/v1/plan/", token_);
+    ExpectEnvelope(r, 500, "internal");
+    const std::string id = r->get_header_value("X-Request-Id");
+    EXPECT_NE(Body(r)["error"]["message"].get<std::string>().find(id), std::string::npos);
+    EXPECT_EQ(r->body.find("plans"), std::string::npos) << "the detail stays in the log: " << r->body;
+    bool logged = false;
+    for (const std::string& line : LogLines()) {
+        logged |= line.find("\"event\":\"exception\"") != std::string::npos && line.find(id) != std::string::npos &&
+                  line.find("no such table") != std::string::npos;
+    }
+    EXPECT_TRUE(logged);
+    EXPECT_EQ(Get("/healthz")->status, 200);
+    EXPECT_EQ(Get("/v1/me", token_)->status, 200);
 }
 
 }  // namespace
