@@ -65,10 +65,16 @@ test('a new user signs up, creates a plan, keeps it across a reload, renames and
 async function newUserJourney(page) {
   const pageErrors = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  // The gateway's Content-Security-Policy forbids inline script and eval: a violation shows up here.
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) pageErrors.push(message.text());
+  });
   const email = `ada.${Date.now()}@example.com`;
 
   // Landing page: real HTML, readable without the app.
-  await page.goto(gateway.url + '/');
+  const landing = await page.goto(gateway.url + '/');
+  assert.match(landing.headers()['content-security-policy'] || '', /script-src 'self' 'wasm-unsafe-eval'/,
+               'the page is tested under the CSP it is deployed with');
   assert.match(await page.title(), /CloudSketch/);
   for (const selector of ['#get-started', '#nav-sign-in', '#offer', '#about', '#contact']) {
     assert.ok(await page.isVisible(selector), `${selector} is visible on the landing page`);
