@@ -154,6 +154,17 @@ void Gateway::Install() {
 
     server_.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
         t_request = RequestState{true, std::chrono::steady_clock::now(), {}};
+        // httplib prefers brotli whenever "br" is accepted and runs it at quality 11, which costs far more
+        // than the bytes it saves on API JSON; offering it only gzip keeps responses fast. (The Request is
+        // httplib's own non-const object, handed to us as const.)
+        auto& headers = const_cast<httplib::Request&>(req).headers;
+        if (auto it = headers.find("Accept-Encoding"); it != headers.end()) {
+            if (it->second.find("gzip") != std::string::npos) {
+                it->second = "gzip";
+            } else {
+                headers.erase(it);
+            }
+        }
         const std::string given = req.get_header_value(kRequestIdHeader);
         res.set_header(kRequestIdHeader, IsAcceptableRequestId(given) ? given : NewRequestId());
         if (IsApiPath(req.path)) res.set_header("Cache-Control", "no-store");  // tokens and private plans

@@ -31,7 +31,7 @@ private:
     // A file as served: read once, re-read when its size or modification time changes.
     struct Entry {
         std::string body;
-        std::string gzip_body;  // only for types httplib does not compress itself (app.wasm, fonts, .data)
+        std::string gzip_body;  // compressed once per file version; empty when not worth it
         std::string etag;       // W/"<first 16 hex of SHA-256>"
         std::string mime;
         std::filesystem::file_time_type mtime;

@@ -73,6 +73,15 @@ TEST_F(GatewayTest, GzipWhenAccepted) {
     ASSERT_TRUE(js);
     EXPECT_EQ(js->get_header_value("Content-Encoding"), "gzip");
     EXPECT_NE(Gunzip(js->body).find("cloudsketch"), std::string::npos);
+    // Brotli is not offered (httplib runs it at quality 11 on every response); gzip is, from the cache.
+    auto br = client.Get("/app.js", {{"Accept-Encoding", "br, gzip, deflate"}});
+    ASSERT_TRUE(br);
+    EXPECT_EQ(br->get_header_value("Content-Encoding"), "gzip");
+    EXPECT_EQ(Gunzip(br->body), Gunzip(js->body));
+    auto api = client.Get("/v1/openapi.json", {{"Accept-Encoding", "br, gzip"}});
+    ASSERT_TRUE(api);
+    EXPECT_EQ(api->get_header_value("Content-Encoding"), "gzip");
+    EXPECT_TRUE(json::parse(Gunzip(api->body), nullptr, false).is_object());
     auto plain = client.Get("/app.wasm", {{"Accept-Encoding", "identity"}});
     EXPECT_TRUE(plain->get_header_value("Content-Encoding").empty());
     EXPECT_EQ(plain->body.size(), 20008u);
