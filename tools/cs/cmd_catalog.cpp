@@ -24,10 +24,24 @@ int UsageError(const std::string& message) {
     return 2;
 }
 
+// "8", "0.5", "1.75": digits with an optional fraction. Hand-written because Emscripten's libc++ has no
+// floating-point std::from_chars, and strtod would depend on the locale.
 bool ParseNumber(const std::string& text, double& out) {
-    const char* end = text.data() + text.size();
-    auto [ptr, ec] = std::from_chars(text.data(), end, out);
-    return ec == std::errc() && ptr == end && !text.empty() && out >= 0;
+    const auto dot = text.find('.');
+    const std::string whole = text.substr(0, dot);
+    const std::string fraction = dot == std::string::npos ? "" : text.substr(dot + 1);
+    if (whole.empty() || whole.size() > 9 || fraction.size() > 6) return false;
+    long long w = 0, f = 0;
+    if (std::from_chars(whole.data(), whole.data() + whole.size(), w).ptr != whole.data() + whole.size()) return false;
+    if (!fraction.empty() &&
+        std::from_chars(fraction.data(), fraction.data() + fraction.size(), f).ptr != fraction.data() + fraction.size()) {
+        return false;
+    }
+    if (w < 0 || f < 0 || (dot != std::string::npos && fraction.empty())) return false;
+    double scale = 1;
+    for (std::size_t i = 0; i < fraction.size(); ++i) scale *= 10;
+    out = static_cast<double>(w) + static_cast<double>(f) / scale;
+    return true;
 }
 
 std::string Pad(std::string text, std::size_t width, bool right) {
