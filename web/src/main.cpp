@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <deque>
 #include <vector>
 
 #include <emscripten.h>
@@ -29,32 +30,68 @@ ui::App* g_app = nullptr;
 int g_width = 0;
 int g_height = 0;
 
-// Dear ImGui 1.86 samples key state once per frame (io.KeysDown). A press and release that both land
-// between two frames (a quick tap, or any automated key press) would never be seen, so a release
-// that follows its own press within one frame is held back until ImGui has seen the key down.
-std::vector<int> g_pressed_since_frame;
-struct KeyEvent {
-    int key, scancode, action, mods;
+// Dear ImGui 1.86 samples key state once per frame (io.KeysDown), so a key pressed and released between
+// two frames (a quick tap, a burst of Backspaces, any automated key press) would be missed or merged.
+// Editing and navigation keys therefore go through a queue that hands ImGui at most one transition per
+// key per frame, and typed characters wait for the key events before them (and vice versa), so the
+// order a person typed in is the order the text field sees.
+struct InputEvent {
+    bool is_char = false;
+    unsigned codepoint = 0;
+    int key = 0, scancode = 0, action = 0, mods = 0;
 };
-std::vector<KeyEvent> g_held_releases;
+std::deque<InputEvent> g_input_queue;
 
-void KeyCallback(GLFWwindow* window, int key, int scancode, int action, int mods) {
-    const bool pressed_since_frame =
-        std::find(g_pressed_since_frame.begin(), g_pressed_since_frame.end(), key) != g_pressed_since_frame.end();
-    if (action == GLFW_RELEASE && pressed_since_frame) {
-        g_held_releases.push_back({key, scancode, action, mods});
-        return;
+// Keys whose up/down state ImGui reads (io.KeyMap), plus modifiers. Plain letters only matter with Ctrl
+// (select all, copy, paste, undo), so typing text does not wait a frame per letter.
+bool IsSequenced(int key, int mods) {
+    switch (key) {
+        case GLFW_KEY_TAB: case GLFW_KEY_LEFT: case GLFW_KEY_RIGHT: case GLFW_KEY_UP: case GLFW_KEY_DOWN:
+        case GLFW_KEY_PAGE_UP: case GLFW_KEY_PAGE_DOWN: case GLFW_KEY_HOME: case GLFW_KEY_END:
+        case GLFW_KEY_INSERT: case GLFW_KEY_DELETE: case GLFW_KEY_BACKSPACE: case GLFW_KEY_ENTER:
+        case GLFW_KEY_ESCAPE: case GLFW_KEY_KP_ENTER:
+        case GLFW_KEY_LEFT_CONTROL: case GLFW_KEY_RIGHT_CONTROL: case GLFW_KEY_LEFT_SHIFT:
+        case GLFW_KEY_RIGHT_SHIFT: case GLFW_KEY_LEFT_ALT: case GLFW_KEY_RIGHT_ALT: case GLFW_KEY_LEFT_SUPER:
+        case GLFW_KEY_RIGHT_SUPER:
+            return true;
+        default:
+            return (mods & (GLFW_MOD_CONTROL | GLFW_MOD_SUPER)) != 0;
     }
-    if (action == GLFW_PRESS) g_pressed_since_frame.push_back(key);
-    ImGui_ImplGlfw_KeyCallback(window, key, scancode, action, mods);
 }
 
-// After NewFrame has seen this frame's presses: the held releases take effect for the next frame.
-void ReleaseHeldKeys() {
-    g_pressed_since_frame.clear();
-    std::vector<KeyEvent> releases;
-    releases.swap(g_held_releases);
-    for (const KeyEvent& e : releases) ImGui_ImplGlfw_KeyCallback(g_window, e.key, e.scancode, e.action, e.mods);
+void KeyCallback(GLFWwindow* window, int key, int scancode, int action, int mods) {
+    if (!IsSequenced(key, mods)) {  // ImGui ignores its state, so its order does not matter
+        ImGui_ImplGlfw_KeyCallback(window, key, scancode, action, mods);
+        return;
+    }
+    g_input_queue.push_back({false, 0, key, scancode, action, mods});
+}
+
+void CharCallback(GLFWwindow*, unsigned int codepoint) { g_input_queue.push_back({true, codepoint}); }
+
+// Before NewFrame: delivers queued input up to the first event that ImGui could not tell apart from
+// one already delivered this frame.
+void PumpInput() {
+    bool delivered_keys = false;
+    bool delivered_chars = false;
+    std::vector<int> keys_this_frame;
+    while (!g_input_queue.empty()) {
+        const InputEvent& e = g_input_queue.front();
+        if (e.is_char) {
+            if (delivered_keys) break;
+            ImGui_ImplGlfw_CharCallback(g_window, e.codepoint);
+            delivered_chars = true;
+        } else {
+            if (delivered_chars ||
+                std::find(keys_this_frame.begin(), keys_this_frame.end(), e.key) != keys_this_frame.end()) {
+                break;
+            }
+            ImGui_ImplGlfw_KeyCallback(g_window, e.key, e.scancode, e.action, e.mods);
+            keys_this_frame.push_back(e.key);
+            delivered_keys = true;
+        }
+        g_input_queue.pop_front();
+    }
 }
 
 EM_JS(double, cs_device_pixel_ratio, (), { return window.devicePixelRatio || 1; });
@@ -92,10 +129,10 @@ bool SyncCanvas() {
 void MainLoopStep() {
     if (!SyncCanvas()) return;
     glfwPollEvents();
+    PumpInput();
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
-    ReleaseHeldKeys();
     g_app->Frame();
     ImGui::Render();
 
@@ -131,7 +168,9 @@ int main() {
     io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
     ui::ApplyTheme(static_cast<float>(cs_device_pixel_ratio()));
     ImGui_ImplGlfw_InitForOpenGL(g_window, true);
-    glfwSetKeyCallback(g_window, KeyCallback);  // replaces the backend's, which KeyCallback then calls
+    // Replace the backend's key and char callbacks; ours forward to them through the input queue.
+    glfwSetKeyCallback(g_window, KeyCallback);
+    glfwSetCharCallback(g_window, CharCallback);
     ImGui_ImplOpenGL3_Init("#version 300 es");
 
     static ui::App app;  // lives as long as the page: fetch callbacks hold pointers into it
