@@ -157,6 +157,27 @@ TEST_F(PlansTest, StaleRevisionIs409AndChangesNothing) {
     EXPECT_EQ(now["plan"]["name"], "first-writer");
 }
 
+TEST_F(PlansTest, ConcurrentUpdatesAtOneRevisionHaveOneWinner) {
+    json plan = Create({{"name", "race"}})["plan"];
+    const std::string id = plan["id"];
+    std::atomic<int> ok{0};
+    std::atomic<int> conflicts{0};
+    std::vector<std::thread> writers;
+    for (int i = 0; i < 6; ++i) {
+        writers.emplace_back([&, i] {
+            json mine = plan;
+            mine["name"] = "writer-" + std::to_string(i);
+            auto r = PutJson("/v1/plan/" + id, {{"revision", 1}, {"plan", mine}}, token_);
+            if (r && r->status == 200) ++ok;
+            if (r && r->status == 409) ++conflicts;
+        });
+    }
+    for (auto& w : writers) w.join();
+    EXPECT_EQ(ok.load(), 1);
+    EXPECT_EQ(conflicts.load(), 5);
+    EXPECT_EQ(Body(Get("/v1/plan/" + id, token_))["revision"], 2);
+}
+
 TEST_F(PlansTest, AnotherUsersPlanIsNotFound) {
     json mine = Create({{"name", "mine"}});
     const std::string id = mine["id"];
