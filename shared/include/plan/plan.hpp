@@ -19,9 +19,11 @@ enum class Workload { Web, Oltp, Dw, Desktop, Mixed };
 enum class DiskType { Ssd, Hdd };
 enum class Topology { Single, PrimaryReplicas };
 
-// Newest first; the first is the default for new plans.
+// Newest first.
 inline constexpr std::string_view kPostgresVersions[] = {"18", "17", "16", "15", "14"};
-inline constexpr std::string_view kDefaultPostgresVersion = kPostgresVersions[0];
+// The default for new plans: the newest version every supported OS packages (Amazon Linux 2023, the
+// suggested OS, ships 15-17), so a new plan deploys as it is.
+inline constexpr std::string_view kDefaultPostgresVersion = "17";
 
 struct Position {
     double x = 0;  // canvas units (1 = one CSS pixel at 100% zoom)
