@@ -8,6 +8,7 @@
 #include <regex>
 #include <set>
 
+#include "plan/catalog.hpp"
 #include "short_body.hpp"
 
 namespace plan {
@@ -305,6 +306,11 @@ Diagnostics Validate(const Plan& plan) {
     CheckCloud(c);
     CheckComponentIdentity(c);
     CheckComponents(c);
+    // The catalogue's rules (type exists, offered in the region, image for the architecture) only mean
+    // something once the plan's own shape is right; before that they would repeat the same problem.
+    if (!HasErrors(c.out)) {
+        for (Diagnostic& d : CheckHardware(plan)) c.out.push_back(std::move(d));
+    }
     return std::move(c.out);
 }
 

@@ -184,7 +184,20 @@ TEST(Validate, PlanNameAndCloud) {
     EXPECT_EQ(Errors(p), Strings{"/cloud/region cloud.region_invalid"});
     p.cloud = {"gcp", "europe-west1"};
     Vm(p).hardware.instance_type = "e2-standard-2";
+    EXPECT_EQ(Errors(p), Strings{"/components/0/os os.image_unavailable"});  // Amazon Linux is AWS-only
+    Vm(p).os = {"linux", "debian", "12"};
     EXPECT_TRUE(Errors(p).empty());
+}
+
+TEST(Validate, CatalogueRulesRunOnceTheShapeIsRight) {
+    plan::Plan p = plan::DefaultPlan();
+    Vm(p).hardware.instance_type = "t3.mediun";
+    const auto errors = plan::Validate(p);
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_EQ(errors[0].code, "hardware.instance_type_unknown");
+    EXPECT_NE(errors[0].message.find("t3.medium"), std::string::npos) << errors[0].message;
+    Vm(p).disk.size_gib = 1;  // a shape error: the catalogue is not consulted, so one problem, not two
+    EXPECT_EQ(Errors(p), Strings{"/components/0/disk/size_gib disk.size_out_of_range"});
 }
 
 TEST(Validate, WarningsDoNotBlock) {

@@ -9,8 +9,8 @@
 
 namespace plan {
 
-// Semantic rules on a readable plan: ids, names, hosts, sizes, versions, networks, schedules.
-// Returns every problem found, in document order.
+// Semantic rules on a readable plan: ids, names, hosts, sizes, versions, networks, schedules; then,
+// when those pass, the catalogue's rules (CheckHardware in catalog.hpp). Every problem found, in order.
 Diagnostics Validate(const Plan& plan);
 
 // ParsePlan + Validate: what the gateway runs on a request body. `plan` is set whenever the

@@ -105,7 +105,6 @@ TransformResult Transform(const Plan& plan, Target target) {
                                               "The plan has no PostgreSQL; add one (on a VM) to render a template."});
                 return result;
             }
-            for (Diagnostic& d : CheckHardware(plan)) result.diagnostics.push_back(std::move(d));
             CheckAwsSupport(plan, result.diagnostics);
             if (HasErrors(result.diagnostics)) return result;
             return EmitCloudFormation(plan, std::move(result));
