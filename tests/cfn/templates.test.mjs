@@ -1,6 +1,9 @@
-// Every plan in tests/data/plans goes through the native `cs render`; each template it prints must pass
-// the strict validator on the current CloudFormation spec (cfn_validator.mjs), the npm cfn-lint, and a
-// few security assertions. Plans that cannot be rendered (exit 1) are skipped with the reason.
+// Every plan in tests/data/plans and in the corpus (tests/data/corpus) goes through the native `cs render`;
+// each template it prints must pass the strict validator on the current CloudFormation spec
+// (cfn_validator.mjs), the npm cfn-lint, and a few security assertions. Plans that cannot be rendered
+// (exit 1) are skipped with the reason. The spec is loaded once; cfn-lint runs as one process per
+// tests/data/plans template (its CLI) and in this process through its API for the corpus (no node start
+// per template), and a test holds the two ways to the same findings.
 //
 //   cd tests && CS_NATIVE_BIN=/path/to/build/bin node --test cfn/templates.test.mjs
 //
@@ -10,6 +13,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync, execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +24,7 @@ const nativeBin = process.env.CS_NATIVE_BIN ?? path.join(repo, 'build/native/bin
 const cs = path.join(nativeBin, 'cs');
 const cfnLint = path.join(repo, 'tests/node_modules/.bin/cfn-lint');
 const plansDir = path.join(repo, 'tests/data/plans');
+const corpusDir = path.join(repo, 'tests/data/corpus');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'cs-cfn-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 
@@ -53,6 +58,21 @@ const cases = readdirSync(plansDir).filter((f) => f.endsWith('.json')).sort()
   });
 }
 
+// The corpus: rendered and judged like the plans above, but linted through cfn-lint's API (see lintInProcess).
+for (const f of readdirSync(corpusDir).filter((n) => n.endsWith('.json')).sort()) {
+  cases.push({ name: `corpus/${f}`, file: path.join(corpusDir, f), corpus: true });
+}
+
+// cfn-lint's API in this process: what `cfn-lint validate FILE` finds, as [{severity, resource, message}]
+// plus its exit code (1 when there is a crit finding), with the CLI's default of guessing parameters.
+const cfnLintApi = createRequire(path.join(repo, 'tests/package.json'))('cfn-lint');
+function lintInProcess(template) {
+  const r = cfnLintApi.validateJsonObject(structuredClone(template), { guessParameters: undefined });
+  const findings = ['info', 'warn', 'crit'].flatMap((severity) => r.errors[severity]
+    .map((e) => ({ severity, resource: e.resource, message: e.message })));
+  return { findings, code: r.templateValid ? 0 : 1 };
+}
+
 // Render everything up front (cs is quick) and start cfn-lint on each template at once, so that the
 // node processes run while this one loads the spec.
 const haveCs = existsSync(cs);
@@ -66,6 +86,7 @@ for (const [i, c] of cases.entries()) {
   c.template = JSON.parse(r.stdout);
   c.plan = JSON.parse(run(['normalize', c.file]).stdout);
   if (c.derived === 'vm-only') continue; // only validated (see below)
+  if (c.corpus) continue; // linted in this process (lintInProcess)
   c.templateFile = path.join(tmp, `template-${i}.json`);
   writeFileSync(c.templateFile, c.body);
   c.lint = new Promise((resolve) => {
@@ -79,7 +100,8 @@ before(() => loadSpec());
 test('the native cs and cfn-lint are there, and some plans render', () => {
   assert.ok(haveCs, `no cs at ${cs}: build it, or set CS_NATIVE_BIN to its folder`);
   assert.ok(existsSync(cfnLint), `no cfn-lint at ${cfnLint}: cd tests && npm install`);
-  assert.ok(cases.filter((c) => !c.derived && c.status === 0).length >= 1, 'no plan in tests/data/plans renders');
+  assert.ok(cases.filter((c) => !c.derived && !c.corpus && c.status === 0).length >= 1, 'no plan in tests/data/plans renders');
+  assert.ok(cases.filter((c) => c.corpus).length >= 30, `expected 30+ plans in ${corpusDir}`);
 });
 
 // ---- cfn-lint's text output -------------------------------------------------------------------------
@@ -134,6 +156,16 @@ test('cfn-lint output parsing and the stale-spec rule are exact', () => {
   assert.equal(staleSpecFinding({ ...f[0], message: 'Expected type String for OwnershipControls' }, t), false);
   assert.throws(() => parseCfnLint('0 infos\n0 warn\n1 crit\n'), /could not read/);
   assert.throws(() => parseCfnLint('Unable to parse template! Use --verbose for more information.\n'), /printed no "info" count/);
+});
+
+test("cfn-lint's API and its CLI find the same on a template", async () => {
+  const c = cases.find((x) => x.templateFile && x.lint);
+  assert.ok(c, 'no plan in tests/data/plans rendered');
+  const cli = await c.lint;
+  const api = lintInProcess(c.template);
+  const key = (f) => `${f.severity} ${f.resource}: ${f.message}`;
+  assert.deepEqual(api.findings.map(key).sort(), parseCfnLint(cli.stdout).map(key).sort());
+  assert.equal(api.code, cli.code);
 });
 
 // ---- Security assertions ----------------------------------------------------------------------------
@@ -317,8 +349,8 @@ for (const c of cases) {
   });
 
   test(`${c.name}: passes cfn-lint (stale-spec property findings ignored)`, async (t) => {
-    const r = await c.lint;
-    const findings = parseCfnLint(r.stdout);
+    const r = c.corpus ? lintInProcess(c.template) : await c.lint;
+    const findings = c.corpus ? r.findings : parseCfnLint(r.stdout);
     const ignored = [];
     const real = [];
     for (const f of findings) {
@@ -329,7 +361,7 @@ for (const c of cases) {
     for (const f of ignored) t.diagnostic(`ignored (valid in the current spec): ${f.resource}: ${f.message}`);
     assert.deepEqual(real.map((f) => `${f.severity} ${f.resource}: ${f.message}`), []);
     // cfn-lint fails the template exactly when it has crit findings; all of them must be the ignored ones
-    assert.equal(r.code === 0, findings.every((f) => f.severity !== 'crit'), `cfn-lint exit ${r.code}:\n${r.stdout}${r.stderr}`);
+    assert.equal(r.code === 0, findings.every((f) => f.severity !== 'crit'), `cfn-lint exit ${r.code}:\n${r.stdout ?? JSON.stringify(findings)}${r.stderr ?? ""}`);
   });
 
   test(`${c.name}: security assertions`, () => {
