@@ -11,7 +11,9 @@
 
 namespace plan {
 
-enum class Target { AwsCloudFormation };
+// What Transform renders: an AWS CloudFormation template, an Azure Resource Manager template, or a
+// Terraform JSON configuration (.tf.json) for Google Cloud. The plan's cloud.provider must match.
+enum class Target { AwsCloudFormation, AzureArm, GcpTerraform };
 
 struct Document {
     std::string filename;    // e.g. "orders-db.cloudformation.json"
@@ -31,6 +33,10 @@ TransformResult Transform(const Plan& plan, Target target);
 std::string StackName(const Plan& plan);                                      // "cloudsketch-<id>-<env>"
 std::string PasswordParameterName(const Plan& plan, const Component& component);  // SSM SecureString, "/cloudsketch/<plan>/<env>/<component>/app-password"
 std::string ReplicationPasswordParameterName(const Plan& plan, const Component& component);
+// Azure Key Vault / GCP Secret Manager names allow only letters, digits and '-' (GCP also '_'):
+// "cloudsketch-<plan>-<env>-<component>-app-password" and "...-replication-password".
+std::string PasswordSecretName(const Plan& plan, const Component& component);
+std::string ReplicationPasswordSecretName(const Plan& plan, const Component& component);
 
 // A CloudFormation logical id from a component id: "pg-main" -> "PgMain" (letters and digits only).
 std::string LogicalId(std::string_view component_id);

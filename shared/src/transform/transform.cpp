@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <set>
 
+#include "emit_arm.hpp"
 #include "emit_cloudformation.hpp"
+#include "emit_terraform.hpp"
 #include "plan/catalog.hpp"
 #include "plan/validate.hpp"
 
@@ -46,6 +48,32 @@ void CheckAwsSupport(const Plan& plan, Diagnostics& out) {
                            "PostgreSQL " + pg->version + " on Ubuntu or Debian (PostgreSQL's own repository)."});
         }
     }
+}
+
+// Key Vault and Secret Manager names: the SSM path flattened ("/a/b_c/d" -> "a-b-c-d").
+std::string FlatSecretName(std::string path) {
+    path.erase(0, 1);
+    for (char& c : path) {
+        if (!std::isalnum(static_cast<unsigned char>(c))) c = '-';
+    }
+    return path;
+}
+
+// The checks every target shares: the plan's cloud is the target's, and it has a database to deploy.
+// (Validate has already applied the catalogue's hardware rules.)
+bool CheckTarget(const Plan& plan, std::string_view provider, std::string_view document, Diagnostics& out) {
+    if (plan.cloud.provider != provider) {
+        out.push_back({Severity::Error, "/cloud/provider", "transform.wrong_cloud",
+                       "This plan targets " + plan.cloud.provider + "; set cloud.provider to " + std::string(provider) +
+                           " for " + std::string(document) + "."});
+        return false;
+    }
+    if (std::none_of(plan.components.begin(), plan.components.end(), [](const Component& c) { return c.IsPostgres(); })) {
+        out.push_back({Severity::Error, "/components", "transform.nothing_to_deploy",
+                       "The plan has no PostgreSQL; add one (on a VM) to render a template."});
+        return false;
+    }
+    return true;
 }
 
 TransformResult EmitCloudFormation(const Plan& plan, TransformResult result) {
@@ -93,23 +121,26 @@ TransformResult Transform(const Plan& plan, Target target) {
     if (HasErrors(result.diagnostics)) return result;
     switch (target) {
         case Target::AwsCloudFormation:
-            if (plan.cloud.provider != "aws") {
-                result.diagnostics.push_back({Severity::Error, "/cloud/provider", "transform.wrong_cloud",
-                                              "This plan targets " + plan.cloud.provider +
-                                                  "; set cloud.provider to aws for a CloudFormation template."});
-                return result;
-            }
-            if (std::none_of(plan.components.begin(), plan.components.end(),
-                             [](const Component& c) { return c.IsPostgres(); })) {
-                result.diagnostics.push_back({Severity::Error, "/components", "transform.nothing_to_deploy",
-                                              "The plan has no PostgreSQL; add one (on a VM) to render a template."});
-                return result;
-            }
+            if (!CheckTarget(plan, "aws", "a CloudFormation template", result.diagnostics)) return result;
             CheckAwsSupport(plan, result.diagnostics);
             if (HasErrors(result.diagnostics)) return result;
             return EmitCloudFormation(plan, std::move(result));
+        case Target::AzureArm:
+            if (!CheckTarget(plan, "azure", "an ARM template", result.diagnostics)) return result;
+            return detail::EmitArm(plan, Slug(plan.name), std::move(result));
+        case Target::GcpTerraform:
+            if (!CheckTarget(plan, "gcp", "a Terraform configuration", result.diagnostics)) return result;
+            return detail::EmitTerraform(plan, Slug(plan.name), std::move(result));
     }
     return result;
+}
+
+std::string PasswordSecretName(const Plan& plan, const Component& component) {
+    return FlatSecretName(PasswordParameterName(plan, component));
+}
+
+std::string ReplicationPasswordSecretName(const Plan& plan, const Component& component) {
+    return FlatSecretName(ReplicationPasswordParameterName(plan, component));
 }
 
 }  // namespace plan
