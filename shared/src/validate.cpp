@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <regex>
 #include <set>
 
 #include "plan/catalog.hpp"
+#include "shape.hpp"
 #include "short_body.hpp"
 
 namespace plan {
@@ -65,11 +65,11 @@ void CheckPlanFields(Checker& c) {
 }
 
 void CheckCloud(Checker& c) {
-    static const std::map<std::string, std::regex> kRegionShape{
-        {"aws", std::regex("^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$")},
-        {"azure", std::regex("^[a-z]+[a-z0-9]*$")},
-        {"gcp", std::regex("^[a-z]+-[a-z]+[0-9]$")},
-        {"local", std::regex("^.*$")},
+    static const std::map<std::string, bool (*)(std::string_view), std::less<>> kRegionShape{
+        {"aws", detail::IsAwsRegionName},
+        {"azure", detail::IsAzureRegionName},
+        {"gcp", detail::IsGcpRegionName},
+        {"local", [](std::string_view) { return true; }},
     };
     const auto shape = kRegionShape.find(c.plan.cloud.provider);
     if (shape == kRegionShape.end()) {
@@ -77,7 +77,7 @@ void CheckCloud(Checker& c) {
                 "Unsupported cloud " + Quote(c.plan.cloud.provider) + "; use aws, azure, gcp or local.");
         return;
     }
-    if (c.plan.cloud.provider != "local" && !std::regex_match(c.plan.cloud.region, shape->second)) {
+    if (c.plan.cloud.provider != "local" && !shape->second(c.plan.cloud.region)) {
         c.Error("/cloud/region", "cloud.region_invalid",
                 Quote(c.plan.cloud.region) + " is not a " + c.plan.cloud.provider +
                     " region name (for example us-east-1, westeurope or europe-west1).");
@@ -143,13 +143,13 @@ void CheckHardware(Checker& c, const Hardware& hw, const std::string& path) {
         return;
     }
     if (by_type) {
-        static const std::map<std::string, std::regex> kTypeShape{
-            {"aws", std::regex("^[a-z][a-z0-9-]*\\.[0-9a-z]+$")},
-            {"azure", std::regex("^Standard_[A-Za-z0-9_]+$")},
-            {"gcp", std::regex("^[a-z][a-z0-9]*-[a-z0-9-]+$")},
+        static const std::map<std::string, bool (*)(std::string_view), std::less<>> kTypeShape{
+            {"aws", detail::IsAwsInstanceTypeName},
+            {"azure", detail::IsAzureInstanceTypeName},
+            {"gcp", detail::IsGcpInstanceTypeName},
         };
         const auto shape = kTypeShape.find(c.plan.cloud.provider);
-        if (shape != kTypeShape.end() && !std::regex_match(hw.instance_type, shape->second)) {
+        if (shape != kTypeShape.end() && !shape->second(hw.instance_type)) {
             c.Error(path + "/instance_type", "hardware.instance_type_invalid",
                     Quote(hw.instance_type) + " is not a " + c.plan.cloud.provider +
                         " instance type name (for example t3.medium, Standard_D2s_v5 or e2-standard-2).");
@@ -175,8 +175,7 @@ void CheckVm(Checker& c, const VmSpec& vm, const std::string& path) {
                     " GiB; got " + std::to_string(vm.disk.size_gib) + ".");
     }
     if (!vm.image_id.empty()) {
-        static const std::regex kAmi("^ami-([0-9a-f]{8}|[0-9a-f]{17})$");
-        if (c.plan.cloud.provider == "aws" && !std::regex_match(vm.image_id, kAmi)) {
+        if (c.plan.cloud.provider == "aws" && !detail::IsAmiId(vm.image_id)) {
             c.Error(path + "/image_id", "vm.image_id_invalid",
                     Quote(vm.image_id) + " is not an AMI id (ami- followed by 8 or 17 hex digits); "
                     "leave it empty to use the distribution's current image.");
@@ -292,8 +291,7 @@ void CheckComponents(Checker& c) {
 }  // namespace
 
 bool IsValidComponentId(std::string_view id) {
-    static const std::regex kId("^[a-z][a-z0-9-]{0,39}$");
-    return std::regex_match(id.begin(), id.end(), kId);
+    return detail::IsComponentIdShape(id);
 }
 
 bool IsSupportedPostgresVersion(std::string_view version) {
