@@ -329,18 +329,19 @@ std::string RenderBootstrap(const BootstrapSpec& spec) {
         // standby.signal (-R), and creates this replica's slot so the primary keeps its WAL (-C -S).
         s += "\n# A copy of the primary, streaming from it\n";
         if (spec.os.distribution != "amazon-linux") {
-            s += "pg_createcluster " + spec.pg_version + " main -d \"$PGDATA\"\nrm -rf \"$PGDATA\"/*\n";
+            s += "pg_createcluster " + spec.pg_version + " main -d \"$PGDATA\"\nrm -rf \"${PGDATA:?}\"/*\n";
         } else {
             s += "mkdir -p /etc/systemd/system/postgresql.service.d\n"
                  "printf '[Service]\\nEnvironment=PGDATA=%s\\n' \"$PGDATA\" > /etc/systemd/system/postgresql.service.d/cloudsketch.conf\n"
                  "systemctl daemon-reload\n";
         }
-        s += "export PGPASSWORD=\"$(secret '{{REPLICATION_PARAMETER}}')\"\n";
+        // Assign, then export: `export X="$(...)"` would hide a failed lookup from set -e and the ERR trap.
+        s += "PGPASSWORD=\"$(secret '{{REPLICATION_PARAMETER}}')\"\nexport PGPASSWORD\n";
         s += "for _ in $(seq 1 90); do\n"
              "  runuser -u postgres --preserve-environment -- \"$PG_BIN/pg_basebackup\" -h " + a.primary_host + " -p \"$PORT\" "
              "-U replicator -D \"$PGDATA\" -R -X stream -C -S replica_" + std::to_string(spec.replica_index) +
              " && break\n"
-             "  rm -rf \"$PGDATA\"/*; sleep 10\n"
+             "  rm -rf \"${PGDATA:?}\"/*; sleep 10\n"
              "done\n"
              "unset PGPASSWORD\n"
              "[ -f \"$PGDATA/standby.signal\" ] || { echo 'could not copy the primary'; exit 1; }\n";
