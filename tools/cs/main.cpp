@@ -17,7 +17,7 @@ struct Command {
 constexpr Command kCommands[] = {
     {"validate", cs::RunValidate, "check a cs-json plan and list every problem (exit 1 if any error)"},
     {"normalize", cs::RunNormalize, "print the full canonical cs-json form of a plan (short bodies too)"},
-    {"render", cs::RunRender, "print the AWS CloudFormation template for a plan"},
+    {"render", cs::RunRender, "print the plan's deployable document (--target aws|azure|gcp; default aws)"},
     {"tune", cs::RunTune, "PGTune's PostgreSQL settings for a machine (cs tune --help)"},
     {"catalog", cs::RunCatalog, "instance types and prices of a cloud region (cs catalog --help)"},
     {"cost", cs::RunCost, "monthly cost estimate of a cs-json plan, with its assumptions"},
