@@ -1,5 +1,7 @@
 #include "json_reader.hpp"
 
+#include "edit_distance.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -19,25 +21,6 @@ std::string_view TypeName(const json& value) {
         default: return "an unsupported value";
     }
 }
-
-namespace {
-
-std::size_t EditDistance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t up = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = up;
-        }
-    }
-    return row[b.size()];
-}
-
-}  // namespace
 
 std::string ClosestKey(std::string_view key, const std::vector<std::string_view>& allowed) {
     std::string_view best;

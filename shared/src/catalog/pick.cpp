@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "edit_distance.hpp"
 #include "plan/catalog.hpp"
 
 namespace plan {
@@ -16,21 +17,6 @@ std::string Number(double value) {
     // Memory sizes in the catalogue are whole or halves of GiB; print without trailing zeros.
     const long long tenths = static_cast<long long>(value * 10 + 0.5);
     return std::to_string(tenths / 10) + (tenths % 10 ? "." + std::to_string(tenths % 10) : "");
-}
-
-std::size_t EditDistance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
 }
 
 }  // namespace
@@ -89,7 +75,7 @@ const InstanceType* ResolveInstance(const Plan& plan, const VmSpec& vm) {
 
 std::vector<std::string> SimilarInstanceNames(std::string_view cloud, std::string_view name, std::size_t count) {
     std::vector<std::pair<std::size_t, std::string_view>> scored;
-    for (const InstanceType& t : Instances(cloud)) scored.emplace_back(EditDistance(name, t.name), t.name);
+    for (const InstanceType& t : Instances(cloud)) scored.emplace_back(detail::EditDistance(name, t.name), t.name);
     std::sort(scored.begin(), scored.end());
     std::vector<std::string> names;
     for (std::size_t i = 0; i < scored.size() && i < count; ++i) names.emplace_back(scored[i].second);
