@@ -168,8 +168,7 @@ ordered_json InstanceRole(const Plan& plan, const DatabaseResources& r) {
               {"Tags", Tags(plan, r.db, plan.name + " " + r.db.id)}}}};
 }
 
-ordered_json Instance(const Plan& plan, const DatabaseResources& r, const std::string& user_data,
-                      const std::string& name) {
+ordered_json Instance(const Plan& plan, const DatabaseResources& r, std::string user_data, const std::string& name) {
     const bool hdd = r.vm_spec.disk.type == DiskType::Hdd;
     // st1 (throughput HDD) starts at 125 GiB.
     const int data_size = hdd ? std::max(125, r.vm_spec.disk.size_gib) : r.vm_spec.disk.size_gib;
@@ -195,12 +194,16 @@ ordered_json Instance(const Plan& plan, const DatabaseResources& r, const std::s
          {"Ebs", {{"VolumeType", hdd ? "st1" : "gp3"}, {"VolumeSize", data_size}, {"Encrypted", true},
                   {"DeleteOnTermination", true}}}},
     });
-    properties["UserData"] = {{"Fn::Base64", Sub(user_data)}};
+    // Assigned in place and moved, not built from initializer lists: those copy their elements, and
+    // this string is the ~10 KB first-boot script (copies of it were a third of Transform's time).
+    properties["UserData"]["Fn::Base64"]["Fn::Sub"] = std::move(user_data);
     properties["Tags"] = Tags(plan, r.db, name);
-    return {{"Type", "AWS::EC2::Instance"},
-            // The stack completes only when the VM reports PostgreSQL answering (cfn-signal).
-            {"CreationPolicy", {{"ResourceSignal", {{"Count", 1}, {"Timeout", "PT30M"}}}}},
-            {"Properties", properties}};
+    ordered_json instance;
+    instance["Type"] = "AWS::EC2::Instance";
+    // The stack completes only when the VM reports PostgreSQL answering (cfn-signal).
+    instance["CreationPolicy"] = {{"ResourceSignal", {{"Count", 1}, {"Timeout", "PT30M"}}}};
+    instance["Properties"] = std::move(properties);
+    return instance;
 }
 
 std::string UserData(const Plan& plan, const DatabaseResources& r, const ServerConfig& config, bool replica,

@@ -105,9 +105,9 @@ TransformResult EmitCloudFormation(const Plan& plan, TransformResult result) {
     tpl["Metadata"] = {{"CloudSketch", {{"plan", plan.id.empty() ? "unsaved" : plan.id},
                                         {"revision", plan.revision},
                                         {"schema_version", plan.schema_version}}}};
-    tpl["Parameters"] = parameters;
-    tpl["Resources"] = resources;
-    tpl["Outputs"] = outputs;
+    tpl["Parameters"] = std::move(parameters);
+    tpl["Resources"] = std::move(resources);
+    tpl["Outputs"] = std::move(outputs);
     result.documents.push_back({Slug(plan.name) + ".cloudformation.json", "application/json",
                                 tpl.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"});
     return result;
