@@ -64,7 +64,7 @@ std::optional<CheckedPlan> CheckBody(RouteContext& ctx, const json& document) {
         outcome.plan = plan::DefaultPlan(name);
         outcome.diagnostics = plan::Validate(*outcome.plan);
     } else {
-        outcome = plan::CheckPlan(document.dump());
+        outcome = plan::CheckPlanDocument(document);
     }
     if (!outcome.plan || plan::HasErrors(outcome.diagnostics)) return Reject(ctx, outcome.diagnostics);
     return CheckedPlan{std::move(*outcome.plan), std::move(outcome.diagnostics)};

@@ -312,8 +312,10 @@ Diagnostics Validate(const Plan& plan) {
     return std::move(c.out);
 }
 
-ParseOutcome CheckPlan(std::string_view text) {
-    ParseOutcome outcome = ParsePlan(text);
+namespace {
+
+// Adds the semantic rules to a readable document's structural diagnostics, pointing into what the user sent.
+ParseOutcome WithRules(ParseOutcome outcome) {
     if (!outcome.plan) return outcome;
     for (Diagnostic& d : Validate(*outcome.plan)) {
         if (outcome.short_body) d.path = detail::ShortBodyPath(d.path);
@@ -321,5 +323,11 @@ ParseOutcome CheckPlan(std::string_view text) {
     }
     return outcome;
 }
+
+}  // namespace
+
+ParseOutcome CheckPlan(std::string_view text) { return WithRules(ParsePlan(text)); }
+
+ParseOutcome CheckPlanDocument(const nlohmann::json& document) { return WithRules(PlanFromJson(document)); }
 
 }  // namespace plan

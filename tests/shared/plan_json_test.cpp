@@ -168,3 +168,19 @@ TEST(PlanJson, NewerSchemaVersionIsRefused) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(PlanJson, CheckPlanDocumentAgreesWithCheckPlanOnText) {
+    const std::string text = R"({"os": "ubuntu", "hardware": {"instance_type": "t3.large", "disk_gib": 2},
+                                 "db": {"version": "16"}})";
+    const plan::ParseOutcome from_text = plan::CheckPlan(text);
+    const plan::ParseOutcome from_document = plan::CheckPlanDocument(nlohmann::json::parse(text));
+    ASSERT_TRUE(from_text.plan && from_document.plan);
+    EXPECT_EQ(plan::DumpPlan(*from_document.plan), plan::DumpPlan(*from_text.plan));
+    EXPECT_EQ(plan::FormatDiagnostics(from_document.diagnostics), plan::FormatDiagnostics(from_text.diagnostics));
+    ASSERT_EQ(from_document.diagnostics.size(), 1u);
+    EXPECT_EQ(from_document.diagnostics[0].path, "/hardware/disk_gib");  // short-body paths, as from text
+}
+
+}  // namespace

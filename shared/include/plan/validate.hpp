@@ -17,6 +17,10 @@ Diagnostics Validate(const Plan& plan);
 // document was readable; `diagnostics` holds structural and semantic problems together.
 ParseOutcome CheckPlan(std::string_view text);
 
+// Same as CheckPlan(text), for a document the caller has already parsed (the gateway parses bodies once).
+// Not an overload of CheckPlan: a std::string converts to nlohmann::json too, so the call would be ambiguous.
+ParseOutcome CheckPlanDocument(const nlohmann::json& document);
+
 // Individual checks, shared with the editor's input fields.
 bool IsValidComponentId(std::string_view id);
 bool IsValidCidr(std::string_view cidr);
