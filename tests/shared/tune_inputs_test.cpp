@@ -6,23 +6,16 @@
 #include <vector>
 
 #include "plan/tune.hpp"
+#include "tune_test_util.hpp"
 
 namespace {
 
 using namespace plan::tune;
 using Lines = std::vector<std::string>;
 
-TuneInput Input(int version, OsType os, DbType type, Memory memory) {
-    TuneInput in;
-    in.db_version = version;
-    in.os_type = os;
-    in.db_type = type;
-    in.total_memory = memory;
-    return in;
-}
-
-constexpr Memory Gb(std::int64_t n) { return Memory{n, MemoryUnit::GB}; }
-constexpr Memory Mb(std::int64_t n) { return Memory{n, MemoryUnit::MB}; }
+using tune_test::Gb;
+using tune_test::Input;
+using tune_test::Mb;
 
 TEST(TuneInputs, FormatKbUsesTheLargestExactUnit) {
     EXPECT_EQ(FormatKb(1048576), "1GB");

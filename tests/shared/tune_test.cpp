@@ -7,22 +7,15 @@
 #include <string>
 
 #include "plan/tune.hpp"
+#include "tune_test_util.hpp"
 
 namespace {
 
 using namespace plan::tune;
 
-TuneInput Input(int version, OsType os, DbType type, Memory memory) {
-    TuneInput in;
-    in.db_version = version;
-    in.os_type = os;
-    in.db_type = type;
-    in.total_memory = memory;
-    return in;
-}
-
-constexpr Memory Gb(std::int64_t n) { return Memory{n, MemoryUnit::GB}; }
-constexpr Memory Mb(std::int64_t n) { return Memory{n, MemoryUnit::MB}; }
+using tune_test::Gb;
+using tune_test::Input;
+using tune_test::Mb;
 
 // The printed value of `name`, or "<absent>".
 std::string Value(const TuneInput& in, const std::string& name) {

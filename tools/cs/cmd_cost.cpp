@@ -25,15 +25,13 @@ int RunCost(const Args& args) {
         std::fprintf(stderr, "usage: cs cost [--json] FILE|-\n");
         return 2;
     }
-    const auto text = ReadInput(path);
-    if (!text) return 2;
-    const plan::ParseOutcome outcome = plan::CheckPlan(*text);
-    if (!outcome.plan || plan::HasErrors(outcome.diagnostics)) {
-        std::fputs(plan::FormatDiagnostics(outcome.diagnostics).c_str(), stderr);
-        std::fprintf(stderr, "%s: fix these problems to get a cost estimate\n", path.c_str());
-        return 1;
+    int exit_code = 0;
+    const auto loaded = LoadValidPlan(path, exit_code);
+    if (!loaded) {
+        if (exit_code == 1) std::fprintf(stderr, "%s: fix these problems to get a cost estimate\n", path.c_str());
+        return exit_code;
     }
-    const plan::CostEstimate estimate = plan::EstimateMonthlyCost(*outcome.plan);
+    const plan::CostEstimate estimate = plan::EstimateMonthlyCost(*loaded);
     if (as_json) {
         std::printf("%s\n", plan::CostEstimateToJson(estimate).dump(2).c_str());
     } else {

@@ -2,7 +2,6 @@
 
 #include "commands.hpp"
 #include "io.hpp"
-#include "plan/server_config.hpp"
 #include "plan/transform.hpp"
 #include "plan/validate.hpp"
 
@@ -38,14 +37,10 @@ int RunRender(const Args& args) {
                      "  Google Cloud Terraform JSON configuration for the plan\n");
         return 2;
     }
-    const auto text = ReadInput(files[0]);
-    if (!text) return 2;
-    const plan::ParseOutcome outcome = plan::CheckPlan(*text);
-    if (!outcome.plan || plan::HasErrors(outcome.diagnostics)) {
-        std::fputs(plan::FormatDiagnostics(outcome.diagnostics).c_str(), stderr);
-        return 1;
-    }
-    const plan::TransformResult result = plan::Transform(*outcome.plan, target);
+    int exit_code = 0;
+    const auto loaded = LoadValidPlan(files[0], exit_code);
+    if (!loaded) return exit_code;
+    const plan::TransformResult result = plan::Transform(*loaded, target);
     std::fputs(plan::FormatDiagnostics(result.diagnostics).c_str(), stderr);
     if (result.documents.empty()) return 1;
     for (const plan::Document& d : result.documents) std::fputs(d.text.c_str(), stdout);

@@ -25,14 +25,10 @@ int RunNormalize(const Args& args) {
         std::fprintf(stderr, "usage: cs normalize FILE|-\n");
         return 2;
     }
-    const auto text = ReadInput(args[0]);
-    if (!text) return 2;
-    const plan::ParseOutcome outcome = plan::CheckPlan(*text);
-    if (!outcome.plan || plan::HasErrors(outcome.diagnostics)) {
-        std::fputs(plan::FormatDiagnostics(outcome.diagnostics).c_str(), stderr);
-        return 1;
-    }
-    std::fputs(plan::DumpPlan(*outcome.plan).c_str(), stdout);
+    int exit_code = 0;
+    const auto loaded = LoadValidPlan(args[0], exit_code);
+    if (!loaded) return exit_code;
+    std::fputs(plan::DumpPlan(*loaded).c_str(), stdout);
     return 0;
 }
 

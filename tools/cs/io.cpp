@@ -7,6 +7,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "plan/validate.hpp"
+
 namespace cs {
 
 std::optional<std::string> ReadInput(const std::string& path) {
@@ -22,6 +24,21 @@ std::optional<std::string> ReadInput(const std::string& path) {
     }
     buffer << file.rdbuf();
     return buffer.str();
+}
+
+std::optional<plan::Plan> LoadValidPlan(const std::string& path, int& exit_code) {
+    const auto text = ReadInput(path);
+    if (!text) {
+        exit_code = 2;
+        return std::nullopt;
+    }
+    plan::ParseOutcome outcome = plan::CheckPlan(*text);
+    if (!outcome.plan || plan::HasErrors(outcome.diagnostics)) {
+        std::fputs(plan::FormatDiagnostics(outcome.diagnostics).c_str(), stderr);
+        exit_code = 1;
+        return std::nullopt;
+    }
+    return std::move(outcome.plan);
 }
 
 }  // namespace cs

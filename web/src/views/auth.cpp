@@ -63,13 +63,7 @@ void DrawAuth(AppState& state, Intents& intents) {
     ImGui::SetCursorPosY(std::max(ImGui::GetWindowHeight() * 0.10f, 16 * scale));
     ImGui::SetCursorPosX(CenteredX(width));
     Card(width, [&](float inner) {
-        ImGui::PushFont(HeadingFont());
-        ImGui::PushStyleColor(ImGuiCol_Text, kColorAccent);
-        ImGui::TextUnformatted(kIconCloud);
-        ImGui::PopStyleColor();
-        ImGui::SameLine();
-        ImGui::TextUnformatted("CloudSketch");
-        ImGui::PopFont();
+        Brand();
         const char* title = signup ? "Create your account" : "Sign in to your account";
         ImGui::TextUnformatted(title);
         Probe(p + "/title", title);

@@ -112,8 +112,7 @@ void StatusDot(const StatusLight& status, std::string_view probe_id) {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip.c_str());
 }
 
-bool TopBar(const std::string& email, std::string_view screen_probe_prefix) {
-    const float scale = Scale();
+void Brand() {
     ImGui::PushFont(HeadingFont());
     ImGui::PushStyleColor(ImGuiCol_Text, kColorAccent);
     ImGui::TextUnformatted(kIconCloud);
@@ -121,6 +120,11 @@ bool TopBar(const std::string& email, std::string_view screen_probe_prefix) {
     ImGui::SameLine();
     ImGui::TextUnformatted("CloudSketch");
     ImGui::PopFont();
+}
+
+bool TopBar(const std::string& email, std::string_view screen_probe_prefix) {
+    const float scale = Scale();
+    Brand();
 
     const std::string who = std::string(kIconUser) + "  " + email;
     const char* logout_label = "Log out";

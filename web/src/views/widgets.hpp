@@ -30,6 +30,9 @@ void SectionTitle(const char* text);
 // A filled circle for a plan's status ("grey", "orange", "green", "red"); hovering shows `reason`.
 void StatusDot(const StatusLight& status, std::string_view probe_id);
 
+// The cloud icon and "CloudSketch" in the heading font, as the top bar and the sign-in card show them.
+void Brand();
+
 // The top bar: product name on the left, the signed-in email and a log-out button on the right.
 // Returns true when log out was clicked.
 bool TopBar(const std::string& email, std::string_view screen_probe_prefix);
