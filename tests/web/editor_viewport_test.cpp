@@ -1,0 +1,60 @@
+// The canvas camera: screen <-> canvas round trips, zoom about the mouse, pan, grid snap.
+#include <gtest/gtest.h>
+
+#include "editor/viewport.hpp"
+
+namespace ui::editor {
+namespace {
+
+TEST(EditorViewport, StartsAtOneToOne) {
+    Viewport view;
+    const Point screen = view.ToScreen({120, 80});
+    EXPECT_DOUBLE_EQ(screen.x, 120);
+    EXPECT_DOUBLE_EQ(screen.y, 80);
+    // A high-DPI screen shows one canvas unit per CSS pixel: twice the device pixels.
+    EXPECT_DOUBLE_EQ(view.ToScreen({120, 80}, 2).x, 240);
+}
+
+TEST(EditorViewport, ZoomKeepsThePointUnderTheMouse) {
+    Viewport view;
+    view.Pan(-35, 10);
+    const Point mouse{400, 300};
+    const Point before = view.ToCanvas(mouse, 1.5);
+    view.ZoomAt(mouse, 1.25, 1.5);
+    const Point after = view.ToCanvas(mouse, 1.5);
+    EXPECT_NEAR(after.x, before.x, 1e-9);
+    EXPECT_NEAR(after.y, before.y, 1e-9);
+    EXPECT_DOUBLE_EQ(view.Zoom(), 1.25);
+}
+
+TEST(EditorViewport, ZoomIsClamped) {
+    Viewport view;
+    for (int i = 0; i < 50; ++i) view.ZoomAt({0, 0}, 2);
+    EXPECT_DOUBLE_EQ(view.Zoom(), kMaxZoom);
+    for (int i = 0; i < 50; ++i) view.ZoomAt({0, 0}, 0.5);
+    EXPECT_DOUBLE_EQ(view.Zoom(), kMinZoom);
+}
+
+TEST(EditorViewport, PanMovesContentWithTheMouse) {
+    Viewport view;
+    view.ZoomAt({0, 0}, 2);
+    const Point before = view.ToScreen({100, 100});
+    view.Pan(30, -20);
+    const Point after = view.ToScreen({100, 100});
+    EXPECT_DOUBLE_EQ(after.x - before.x, 30);
+    EXPECT_DOUBLE_EQ(after.y - before.y, -20);
+    const Point round = view.ToCanvas(view.ToScreen({13.5, -7}));
+    EXPECT_NEAR(round.x, 13.5, 1e-9);
+    EXPECT_NEAR(round.y, -7, 1e-9);
+}
+
+TEST(EditorViewport, SnapsToTheNearestGridPoint) {
+    const plan::Position snapped = Snap({129, -11});
+    EXPECT_DOUBLE_EQ(snapped.x, 120);
+    EXPECT_DOUBLE_EQ(snapped.y, -20);
+    EXPECT_DOUBLE_EQ(Snap({131, 9}).x, 140);
+    EXPECT_DOUBLE_EQ(Snap({131, 9}).y, 0);
+}
+
+}  // namespace
+}  // namespace ui::editor
