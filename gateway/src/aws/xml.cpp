@@ -30,6 +30,35 @@ const xmlNode* FindFirst(const xmlNode* n, std::initializer_list<std::string_vie
     return nullptr;
 }
 
+void CollectAll(const xmlNode* n, std::initializer_list<std::string_view> path, std::vector<const xmlNode*>& out) {
+    for (; n != nullptr; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE) continue;
+        if (TailMatches(n, path)) out.push_back(n);
+        CollectAll(n->children, path, out);
+    }
+}
+
+bool HasElementChildren(const xmlNode* n) {
+    for (const xmlNode* c = n->children; c != nullptr; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE) return true;
+    }
+    return false;
+}
+
+void Flatten(const xmlNode* n, const std::string& prefix, XmlDocument::Record& out) {
+    for (const xmlNode* c = n->children; c != nullptr; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) continue;
+        std::string key = prefix.empty() ? std::string(Name(c)) : prefix + "." + std::string(Name(c));
+        if (HasElementChildren(c)) {
+            Flatten(c, key, out);
+        } else {
+            xmlChar* content = xmlNodeGetContent(c);
+            out[key] = content ? reinterpret_cast<const char*>(content) : "";
+            xmlFree(content);
+        }
+    }
+}
+
 }  // namespace
 
 void XmlDocument::Deleter::operator()(void* doc) const { xmlFreeDoc(static_cast<xmlDoc*>(doc)); }
@@ -56,6 +85,15 @@ std::optional<std::string> XmlDocument::FindText(std::initializer_list<std::stri
     xmlChar* content = xmlNodeGetContent(n);
     std::string out = content ? reinterpret_cast<const char*>(content) : "";
     xmlFree(content);
+    return out;
+}
+
+std::vector<XmlDocument::Record> XmlDocument::FindAll(std::initializer_list<std::string_view> path) const {
+    std::vector<const xmlNode*> nodes;
+    CollectAll(xmlDocGetRootElement(static_cast<xmlDoc*>(doc_.get())), path, nodes);
+    std::vector<Record> out;
+    out.reserve(nodes.size());
+    for (const xmlNode* n : nodes) Flatten(n, "", out.emplace_back());
     return out;
 }
 
