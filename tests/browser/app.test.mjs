@@ -141,6 +141,7 @@ async function newUserJourney(page) {
   assert.equal((await widget(page, 'plan/title')).text, 'Orders DB');
   const revision = Number((await widget(page, 'plan/revision')).text);
   assert.ok(revision >= 1, `revision ${revision}`);
+  await click(page, 'editor/tab/cs-json');  // the editor's preview tabs: cs-json is one of them
   const document = JSON.parse((await widget(page, 'plan/json')).text);
   assert.equal(document.name, 'Orders DB');
   assert.ok(document.components.length >= 1, 'the default plan has components');

@@ -159,7 +159,9 @@ TEST_F(EditorDocument, CopyPasteGivesFreshIdsAndKeepsHostingInsideTheCopy) {
 
 TEST_F(EditorDocument, DirtyFollowsSavesThroughUndo) {
     doc.Move({"vm-1"}, 100, 0);
+    const auto before_save = doc.Version();
     doc.MarkSaved(2);
+    EXPECT_GT(doc.Version(), before_save);  // previews show the new revision
     EXPECT_FALSE(doc.Dirty());
     EXPECT_EQ(doc.Plan().revision, 2);
     doc.Undo();

@@ -7,6 +7,7 @@
 #include "plan/validate.hpp"
 #include "platform/platform.hpp"
 #include "ui_probe.hpp"
+#include "views/editor_views.hpp"
 #include "views/views.hpp"
 
 namespace ui {
@@ -50,6 +51,7 @@ std::string_view ScreenName(Screen screen) {
 }
 
 App::App() {
+    platform::CaptureEditorShortcuts();
     Session stored = LoadSession();
     if (stored.token.empty()) {
         state_.screen = platform::StartMode() == "signup" ? Screen::Signup : Screen::Login;
@@ -84,6 +86,7 @@ void App::Frame() {
         case Screen::Plan: DrawPlanView(state_, intents); break;
     }
     for (const Intent& intent : intents) Apply(intent);
+    PollDeployment();
     platform::PublishProbe(ProbeFrameJson(), std::string(ScreenName(state_.screen)), ++frame_);
 }
 
@@ -112,6 +115,19 @@ void App::Apply(const Intent& intent) {
             break;
         case Intent::Kind::RenamePlan: RenamePlan(); break;
         case Intent::Kind::DeletePlan: DeletePlan(intent.id); break;
+        case Intent::Kind::SavePlan: SavePlan(SaveKind::Edits); break;
+        case Intent::Kind::KeepMine: KeepMine(); break;
+        case Intent::Kind::LoadTheirs: {
+            const std::string id = state_.plan.id;  // OpenPlan resets state_.plan
+            OpenPlan(id);
+            break;
+        }
+        case Intent::Kind::DeployPlan: DeployPlan(); break;
+        case Intent::Kind::Download:
+            if (const auto& preview = state_.plan.editor.preview; preview && !preview->filename.empty()) {
+                platform::Download(preview->filename, preview->media_type, preview->text);
+            }
+            break;
     }
 }
 
@@ -226,55 +242,173 @@ void App::OpenPlan(const std::string& id) {
 
 void App::ShowPlan(PlanResource resource) {
     PlanViewState& view = state_.plan;
-    // plan_core reads the document exactly as the gateway will: the diagnostics match what a save would say.
+    // plan_core reads the document exactly as the gateway will: the problems match what a save would say.
     plan::ParseOutcome outcome = plan::PlanFromJson(resource.document);
+    view.readable = outcome.plan.has_value();
     view.diagnostics = outcome.diagnostics;
-    view.model = outcome.plan;
-    if (view.model) {
-        plan::Diagnostics semantic = plan::Validate(*view.model);
-        view.diagnostics.insert(view.diagnostics.end(), semantic.begin(), semantic.end());
-        view.rename_to = view.model->name;
+    view.raw_json = resource.document.dump(2);
+    if (outcome.plan) {
+        outcome.plan->id = resource.id;
+        outcome.plan->revision = resource.revision;
+        view.rename_to = outcome.plan->name;
+        view.editor.doc.Load(std::move(*outcome.plan));
+        view.editor.conflict = false;
     } else if (auto name = resource.document.find("name"); name != resource.document.end() && name->is_string()) {
         view.rename_to = name->get<std::string>();
     }
-    // plan_core's canonical form has a fixed, readable key order; the raw document is the fallback.
-    view.cs_json = view.model ? plan::DumpPlan(*view.model) : resource.document.dump(2);
     view.resource = std::move(resource);
 }
 
 void App::RenamePlan() {
     PlanViewState& view = state_.plan;
-    if (!view.resource || view.saving) return;
+    if (!view.resource || !view.readable || view.saving) return;
     const std::string name = Trim(view.rename_to);
     if (name.empty()) {
         view.error = "A plan needs a name.";
         return;
     }
-    nlohmann::json document = view.resource->document;  // unknown fields travel back untouched
-    document["name"] = name;
-    view.saving = true;
+    editor::Document& doc = view.editor.doc;
+    // With nothing else unsaved, a conflict can simply reload theirs: the rename is all there is to lose.
+    const bool rename_only = !doc.Dirty();
+    editor::PlanHeader header{name, doc.Plan().environment, doc.Plan().cloud};
+    doc.SetHeader(header, "Rename plan");
+    SavePlan(rename_only ? SaveKind::Rename : SaveKind::Edits);
+}
+
+void App::SavePlan(SaveKind kind) {
+    PlanViewState& view = state_.plan;
+    if (!view.resource || !view.readable || view.saving) return;
     view.error.clear();
     view.notice.clear();
     view.warning.clear();
+    editor::Document& doc = view.editor.doc;
+    if (doc.HasErrors()) {
+        view.error = "Not saved: fix the problems marked in red first (CloudSketch only stores plans that pass "
+                     "every check).";
+        return;
+    }
+    if (!doc.Dirty() && !view.editor.conflict && kind != SaveKind::Rename) {
+        view.notice = "Nothing to save: no changes since the last save.";
+        return;
+    }
+    SendSave(view.resource->revision, kind);
+}
+
+void App::SendSave(std::int64_t revision, SaveKind kind) {
+    PlanViewState& view = state_.plan;
+    editor::Document& doc = view.editor.doc;
+    const std::uint64_t sent = doc.StateId();
+    const nlohmann::json document = nlohmann::json::parse(plan::DumpPlan(doc.Plan()));
+    view.saving = true;
     const std::string id = view.id;
-    client_.UpdatePlan(id, view.resource->revision, document, [this, id, name](ApiResult<PlanResource> result) {
+    client_.UpdatePlan(id, revision, document, [this, id, sent, kind](ApiResult<PlanResource> result) {
         if (state_.screen != Screen::Plan || state_.plan.id != id) return;
         PlanViewState& view = state_.plan;
         view.saving = false;
         if (result.ok()) {
-            ShowPlan(std::move(*result.value));
-            view.notice = "Renamed to \"" + name + "\".";
+            view.editor.conflict = false;
+            view.editor.doc.MarkSaved(result.value->revision, sent);
+            view.rename_to = view.editor.doc.Plan().name;
+            view.notice = kind == SaveKind::Rename ? "Renamed to \"" + view.editor.doc.Plan().name + "\"."
+                                                   : "Saved as revision " + std::to_string(result.value->revision) + ".";
+            view.resource = std::move(*result.value);
             return;
         }
         if (SessionLost(result.error)) return;
         if (result.error.code == "plan.revision_conflict") {
-            // Someone saved in between: show their version rather than overwrite it.
-            OpenPlan(id);
-            state_.plan.warning = "This plan was changed elsewhere, so it was reloaded. Your rename was not saved; "
-                                 "please try again.";
+            if (kind == SaveKind::Rename) {
+                // Someone saved in between and only the rename was unsaved: show their version.
+                OpenPlan(id);
+                state_.plan.warning = "This plan was changed elsewhere, so it was reloaded. Your rename was not "
+                                      "saved; please try again.";
+                return;
+            }
+            view.editor.conflict = true;
+            view.warning = "This plan was changed elsewhere since you opened it. Keep yours (saved over theirs) or "
+                           "load theirs (your unsaved changes are dropped).";
             return;
         }
         view.error = result.error.Describe();
+    });
+}
+
+void App::KeepMine() {
+    PlanViewState& view = state_.plan;
+    if (!view.resource || view.saving) return;
+    view.saving = true;
+    const std::string id = view.id;
+    // The newest revision is what "theirs" is now; saving on top of it is the user's explicit choice.
+    client_.GetPlan(id, [this, id](ApiResult<PlanResource> result) {
+        if (state_.screen != Screen::Plan || state_.plan.id != id) return;
+        state_.plan.saving = false;
+        if (!result.ok()) {
+            if (!SessionLost(result.error)) state_.plan.error = result.error.Describe();
+            return;
+        }
+        state_.plan.warning.clear();
+        SendSave(result.value->revision, SaveKind::Edits);
+    });
+}
+
+void App::DeployPlan() {
+    PlanViewState& view = state_.plan;
+    editor::EditorState& editor = view.editor;
+    if (!view.resource || editor.deploying || view.saving) return;
+    if (!editor::DeployBlocker(view).empty()) return;  // the button says why; a shortcut must not bypass it
+    editor.deploying = true;
+    editor.deploy_message.clear();
+    const std::string id = view.id;
+    client_.DeployPlan(id, [this, id](ApiResult<Deployment> result) {
+        if (state_.screen != Screen::Plan || state_.plan.id != id) return;
+        editor::EditorState& editor = state_.plan.editor;
+        editor.deploying = false;
+        if (!result.ok()) {
+            if (SessionLost(result.error)) return;
+            const bool no_route = result.error.status == 405 ||
+                std::any_of(result.error.details.begin(), result.error.details.end(),
+                            [](const ErrorDetail& d) { return d.code == "route.not_found"; });
+            editor.deploy_message = no_route ? "Deployments are not available on this gateway yet."
+                                             : result.error.Describe();
+            return;
+        }
+        ShowDeployment(*result.value);
+    });
+}
+
+void App::ShowDeployment(const Deployment& deployment) {
+    editor::EditorState& editor = state_.plan.editor;
+    editor.deployment = editor::DeploymentView{deployment.id, deployment.state, deployment.step, deployment.progress,
+                                               deployment.error};
+    editor.next_poll_at = editor.deployment->Running() ? state_.now_unix + 2 : 0;
+}
+
+void App::PollDeployment() {
+    editor::EditorState& editor = state_.plan.editor;
+    if (state_.screen != Screen::Plan || !editor.deployment || editor.next_poll_at == 0 ||
+        state_.now_unix < editor.next_poll_at) {
+        return;
+    }
+    editor.next_poll_at = 0;  // one request at a time; the answer schedules the next
+    const std::string plan_id = state_.plan.id;
+    client_.GetDeployment(editor.deployment->id, [this, plan_id](ApiResult<Deployment> result) {
+        if (state_.screen != Screen::Plan || state_.plan.id != plan_id) return;
+        if (result.ok()) {
+            ShowDeployment(*result.value);
+            if (!state_.plan.editor.deployment->Running()) OpenPlanStatus();
+            return;
+        }
+        if (SessionLost(result.error)) return;
+        state_.plan.editor.deploy_message = result.error.Describe();
+        state_.plan.editor.next_poll_at = state_.now_unix + 5;  // a blip should not stop the progress display
+    });
+}
+
+// After a deployment ends, the plan's status light changes: fetch it without touching the editor.
+void App::OpenPlanStatus() {
+    const std::string id = state_.plan.id;
+    client_.GetPlan(id, [this, id](ApiResult<PlanResource> result) {
+        if (state_.screen != Screen::Plan || state_.plan.id != id || !result.ok() || !state_.plan.resource) return;
+        state_.plan.resource->status = result.value->status;
     });
 }
 
@@ -295,8 +429,8 @@ void App::DeletePlan(const std::string& id) {
             it != plans.end()) {
             name = "\"" + it->name + "\"";
             plans.erase(it);
-        } else if (state_.plan.model && state_.plan.id == id) {
-            name = "\"" + state_.plan.model->name + "\"";
+        } else if (state_.plan.readable && state_.plan.id == id) {
+            name = "\"" + state_.plan.editor.doc.Plan().name + "\"";
         }
         if (state_.screen == Screen::Plan && state_.plan.id == id) {
             state_.screen = Screen::Dashboard;

@@ -27,6 +27,15 @@ private:
     void OpenPlan(const std::string& id);
     void ShowPlan(PlanResource resource);
     void RenamePlan();
+    // What a save is for: a rename alone (a conflict then reloads theirs) or the editor's edits.
+    enum class SaveKind { Rename, Edits };
+    void SavePlan(SaveKind kind);
+    void SendSave(std::int64_t revision, SaveKind kind);
+    void KeepMine();
+    void DeployPlan();
+    void ShowDeployment(const Deployment& deployment);
+    void PollDeployment();
+    void OpenPlanStatus();
     void DeletePlan(const std::string& id);
     // True (and back to the login screen) when `error` says the session is no longer valid.
     bool SessionLost(const ApiError& error);

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "editor/editor_state.hpp"
 #include "gateway_client.hpp"
 #include "plan/diagnostic.hpp"
 #include "plan/plan.hpp"
@@ -41,9 +42,10 @@ struct DashboardState {
 struct PlanViewState {
     std::string id;                         // the plan being shown
     std::optional<PlanResource> resource;   // last answer from the gateway
-    std::optional<plan::Plan> model;        // resource->document read by plan_core, when readable
-    plan::Diagnostics diagnostics;          // structural + semantic problems found by plan_core
-    std::string cs_json;                    // the document as shown (plan_core's canonical form when readable)
+    bool readable = false;                  // plan_core could read resource->document; editor.doc holds it
+    plan::Diagnostics diagnostics;          // structural problems when the document could not be read
+    std::string raw_json;                   // the document as received, shown when it could not be read
+    editor::EditorState editor;             // the canvas editor over the readable plan
     std::string rename_to;
     bool loading = false;
     bool saving = false;
@@ -74,6 +76,11 @@ struct Intent {
         BackToDashboard,
         RenamePlan,     // state.plan.id to state.plan.rename_to
         DeletePlan,     // confirmed already
+        SavePlan,       // PUT state.plan.editor.doc at the revision it was loaded from (Ctrl+S)
+        KeepMine,       // after a conflict: save the editor's plan over the newest revision
+        LoadTheirs,     // after a conflict: drop local edits and reload the plan
+        DeployPlan,     // POST /v1/plan/{id}/deploy
+        Download,       // offer state.plan.editor.preview as a file
     };
     Kind kind;
     std::string id;

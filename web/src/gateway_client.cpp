@@ -93,6 +93,23 @@ PlanResource ReadPlan(const json& body) {
     return plan;
 }
 
+// {"deployment": D}; "error" may be null, a string or an object with a message.
+Deployment ReadDeployment(const json& body) {
+    Deployment deployment;
+    auto it = body.find("deployment");
+    if (it == body.end() || !it->is_object()) return deployment;
+    const json& d = *it;
+    deployment.id = Str(d, "id");
+    deployment.state = Str(d, "state");
+    deployment.step = Str(d, "step");
+    if (auto p = d.find("progress"); p != d.end() && p->is_number()) deployment.progress = p->get<double>();
+    if (auto e = d.find("error"); e != d.end()) {
+        if (e->is_string()) deployment.error = e->get<std::string>();
+        if (e->is_object()) deployment.error = Str(*e, "message");
+    }
+    return deployment;
+}
+
 // Plan ids are server-made ("p_…"), but a path segment is encoded anyway so an odd id cannot
 // reach another route.
 std::string EncodeSegment(const std::string& text) {
@@ -214,6 +231,16 @@ void GatewayClient::DeletePlan(const std::string& id, ApiCallback<Empty> done) {
             done(Failure<Empty>(ErrorFrom(r)));
         }
     });
+}
+
+void GatewayClient::DeployPlan(const std::string& plan_id, ApiCallback<Deployment> done) {
+    Send("POST", "/v1/plan/" + EncodeSegment(plan_id) + "/deploy", json::object(),
+         [done](const platform::HttpResponse& r) { done(Decode<Deployment>(r, ReadDeployment)); });
+}
+
+void GatewayClient::GetDeployment(const std::string& deployment_id, ApiCallback<Deployment> done) {
+    Send("GET", "/v1/deployments/" + EncodeSegment(deployment_id), std::nullopt,
+         [done](const platform::HttpResponse& r) { done(Decode<Deployment>(r, ReadDeployment)); });
 }
 
 }  // namespace ui

@@ -73,6 +73,15 @@ struct PlanResource {
     nlohmann::json document;  // the "plan" member: cs-json
 };
 
+// A deployment (docs/deploy.md), as much of it as the editor shows.
+struct Deployment {
+    std::string id;
+    std::string state;     // queued | running | succeeded | failed
+    std::string step;      // current or failed step, e.g. "install"
+    double progress = 0;   // 0..1
+    std::string error;     // plain-language reason when failed
+};
+
 template <class T>
 using ApiCallback = std::function<void(ApiResult<T>)>;
 
@@ -97,6 +106,10 @@ public:
     void UpdatePlan(const std::string& id, std::int64_t revision, const nlohmann::json& document,
                     ApiCallback<PlanResource> done);
     void DeletePlan(const std::string& id, ApiCallback<Empty> done);
+    // POST /v1/plan/{id}/deploy: starts a deployment of the plan's saved revision.
+    void DeployPlan(const std::string& plan_id, ApiCallback<Deployment> done);
+    // GET /v1/deployments/{id}: progress of one deployment.
+    void GetDeployment(const std::string& deployment_id, ApiCallback<Deployment> done);
 
     // Runs the callbacks of every answer that arrived since the last call, in arrival order.
     void Poll();

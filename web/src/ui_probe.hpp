@@ -14,6 +14,10 @@ void ProbeBeginFrame();
 // for assertions. Items scrolled out of view are not recorded: a test cannot click them.
 void Probe(std::string_view id, std::string_view text = {});
 
+// Records a rectangle drawn without an ImGui item (a node on the editor's canvas), in display units,
+// clipped to the current window's clip rectangle like Probe.
+void ProbeRect(std::string_view id, std::string_view text, float min_x, float min_y, float max_x, float max_y);
+
 // This frame's widgets as a JSON array of {"id","x","y","w","h","text"}, in ImGui display units
 // (canvas pixels, origin at the canvas's top-left).
 std::string ProbeFrameJson();

@@ -45,6 +45,7 @@ void Document::Load(plan::Plan plan) {
 
 void Document::MarkSaved(std::int64_t revision, std::uint64_t state) {
     plan_.revision = revision;
+    ++version_;  // the revision is part of the plan's text (previews)
     saved_serial_ = state;
     if (state == CurrentSerial()) merge_open_ = false;
 }

@@ -34,6 +34,14 @@ std::optional<std::string> StorageGet(const std::string& key);
 void StorageSet(const std::string& key, const std::string& value);
 void StorageRemove(const std::string& key);
 
+// Offers `text` to the user as a file download named `filename` (a Blob and a temporary link: the
+// document never leaves the browser).
+void Download(const std::string& filename, const std::string& media_type, const std::string& text);
+
+// Keeps the browser from acting on the editor's shortcuts (Ctrl+S would open "Save page as", Ctrl+Y
+// the history); the keys still reach the app. Call once.
+void CaptureEditorShortcuts();
+
 // Wall-clock time in seconds since the Unix epoch (for "updated 5 min ago").
 double NowUnixSeconds();
 

@@ -96,6 +96,29 @@ void StorageSet(const std::string& key, const std::string& value) { cs_storage_s
 
 void StorageRemove(const std::string& key) { cs_storage_remove(key.c_str()); }
 
+EM_JS(void, cs_download, (const char* name, const char* type, const char* text), {
+    var blob = new Blob([UTF8ToString(text)], {type: UTF8ToString(type)});
+    var link = document.createElement('a');
+    link.href = URL.createObjectURL(blob);
+    link.download = UTF8ToString(name);
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function() { URL.revokeObjectURL(link.href); }, 1000);
+});
+
+void Download(const std::string& filename, const std::string& media_type, const std::string& text) {
+    cs_download(filename.c_str(), media_type.c_str(), text.c_str());
+}
+
+EM_JS(void, cs_capture_shortcuts, (), {
+    window.addEventListener('keydown', function(e) {
+        if ((e.ctrlKey || e.metaKey) && !e.altKey && /^[sSyYzZ]$/.test(e.key)) e.preventDefault();
+    }, true);
+});
+
+void CaptureEditorShortcuts() { cs_capture_shortcuts(); }
+
 double NowUnixSeconds() { return emscripten_date_now() / 1000.0; }
 
 EM_JS(char*, cs_start_mode, (), {

@@ -16,8 +16,10 @@ void DrawAuth(AppState& state, Intents& intents);
 // dashboard/plan/<name> (+ /status, /open, /delete), confirm/{delete,cancel}.
 void DrawDashboard(AppState& state, Intents& intents);
 
-// One plan: name, revision, components, diagnostics, cs-json. Probe ids: plan/{back,title,revision,
-// name-input,rename,delete,component/<id>,json,error,notice}, confirm/{delete,cancel}.
+// One plan, in the editor (editor_view.cpp; panels in editor_views.hpp). Probe ids: plan/{back,title,
+// revision,status,name-input,rename,delete,component/<id>,json,diagnostics,error,notice,warning},
+// editor/{undo,redo,save,deploy,deploy-reason,deployment,dirty,keep-mine,load-theirs,canvas,tab/<id>},
+// confirm/{delete,cancel}.
 void DrawPlanView(AppState& state, Intents& intents);
 
 }  // namespace ui

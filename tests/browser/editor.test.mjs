@@ -1,0 +1,241 @@
+// The plan editor, used like a person with a mouse and keyboard, in headless Chromium against a real
+// gateway: sign up, new plan, drag a VM and a PostgreSQL from the palette, drop the database onto the
+// VM, size the VM (16 GiB RAM, 200 GiB disk) and pick PostgreSQL 16, see an invalid disk size marked
+// with its fix and Deploy disabled, fix it, Ctrl+S, reload and find the plan as it was, then undo/redo
+// with Ctrl+Z/Ctrl+Y. Widgets are found through window.csUi; screenshots: tests/artifacts/browser/editor-*.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import {
+  launchBrowser, startGateway, waitForScreen, widget, widgetOrNull, click, type, waitFrames, screenshot,
+} from './harness.mjs';
+
+let gateway;
+let chrome;
+
+before(async () => {
+  gateway = await startGateway();
+  chrome = await launchBrowser();
+});
+
+after(async () => {
+  if (chrome) await chrome.close();
+  if (gateway) await gateway.stop();
+});
+
+const centre = (w) => ({ x: w.x + w.w / 2, y: w.y + w.h / 2 });
+
+// Press, move in small steps (one frame each, as a hand would), release: ImGui sees a real drag.
+async function drag(page, from, to, steps = 5) {
+  await page.mouse.move(from.x, from.y);
+  await waitFrames(page, 1);
+  await page.mouse.down();
+  await waitFrames(page, 1);
+  for (let i = 1; i <= steps; i++) {
+    await page.mouse.move(from.x + (to.x - from.x) * i / steps, from.y + (to.y - from.y) * i / steps);
+    await waitFrames(page, 1);
+  }
+  await page.mouse.up();
+  await waitFrames(page, 3);
+}
+
+// The plan as the editor shows it in the cs-json preview tab.
+async function shownPlan(page) {
+  await click(page, 'editor/tab/cs-json');
+  return JSON.parse((await widget(page, 'plan/json')).text);
+}
+
+// Replaces the text of field `id` with `text`: click, select all, type (as a person would).
+async function retype(page, id, text) {
+  await click(page, id);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(text, { delay: 15 });
+  await waitFrames(page, 3);
+}
+
+async function api(method, path, token, body) {
+  const headers = { Authorization: `Bearer ${token}` };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const response = await fetch(gateway.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: response.status, body: await response.json() };
+}
+
+test('a person edits a plan on the canvas, saves it, reloads it and undoes/redoes', async () => {
+  const page = await chrome.page();
+  const pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  try {
+    await editorJourney(page);
+  } catch (error) {
+    await screenshot(page, 'editor-failure').catch(() => {});
+    const widgets = await page.evaluate(() => window.csUi && window.csUi.widgets()).catch(() => null);
+    error.message += `\nwidgets: ${JSON.stringify(widgets)}\ngateway log:\n${gateway.log().slice(-2000)}`;
+    throw error;
+  }
+  assert.deepEqual(pageErrors, []);
+});
+
+async function editorJourney(page) {
+  // Sign up and create a plan.
+  await page.goto(gateway.url + '/');
+  await page.click('#get-started');
+  await waitForScreen(page, 'signup', 60000);
+  await type(page, 'signup/email', `grace.${Date.now()}@example.com`);
+  await type(page, 'signup/password', 'correct-horse-42');
+  await page.keyboard.press('Enter');
+  await waitForScreen(page, 'dashboard');
+  await type(page, 'dashboard/new-plan-name', 'Editor test');
+  await click(page, 'dashboard/new-plan');
+  await click(page, 'dashboard/plan/Editor test');
+  await waitForScreen(page, 'plan');
+  const token = await page.evaluate(() => JSON.parse(localStorage.getItem('cloudsketch.session')).token);
+  const revision = Number((await widget(page, 'plan/revision')).text);
+  await widget(page, 'plan/component/vm-1');
+  assert.equal((await widget(page, 'editor/deploy')).text, 'enabled', 'the default plan is deployable');
+  await screenshot(page, 'editor-01-open');
+
+  // Drag a VM and a PostgreSQL from the palette onto empty canvas.
+  const canvas = await widget(page, 'editor/canvas');
+  const vmSpot = { x: canvas.x + 200, y: canvas.y + canvas.h - 110 };
+  const pgSpot = { x: canvas.x + Math.min(620, canvas.w - 140), y: canvas.y + canvas.h - 110 };
+  await drag(page, centre(await widget(page, 'palette/vm')), vmSpot);
+  await widget(page, 'plan/component/vm-2');
+  await drag(page, centre(await widget(page, 'palette/postgres')), pgSpot);
+  await widget(page, 'plan/component/pg-2');
+  // A database without a VM: marked on its host field, with the fix, and Deploy says why it is off.
+  assert.match((await widget(page, 'props/host/error')).text, /VM|host/i);
+  assert.equal((await widget(page, 'editor/deploy')).text, 'disabled');
+  assert.match((await widget(page, 'editor/deploy-reason')).text, /Fix 1 problem/);
+  await screenshot(page, 'editor-02-dropped');
+
+  // Drop the database onto the new VM: it is hosted there (the link is drawn) and the problem goes.
+  await drag(page, centre(await widget(page, 'plan/component/pg-2')), centre(await widget(page, 'plan/component/vm-2')));
+  let shown = await shownPlan(page);
+  assert.equal(shown.components.find((c) => c.id === 'pg-2').host, 'vm-2');
+  assert.equal((await widget(page, 'editor/deploy-reason')).text, 'Deploy: Save your changes first (Ctrl+S).');
+
+  // And one more straight from the palette onto vm-1's neighbour... a palette drop onto a VM hosts it too.
+  await drag(page, centre(await widget(page, 'palette/postgres')), centre(await widget(page, 'plan/component/vm-2')));
+  shown = await shownPlan(page);
+  assert.equal(shown.components.find((c) => c.id === 'pg-3').host, 'vm-2');
+  assert.match((await widget(page, 'props/host/error')).text, /already hosts another PostgreSQL/, 'one database per VM');
+  await page.keyboard.press('Control+Z');  // not wanted after all
+  await waitFrames(page, 3);
+  assert.equal(await widgetOrNull(page, 'plan/component/pg-3'), null);
+  await screenshot(page, 'editor-03-linked');
+
+  // Size the VM: vCPU + RAM with 16 GiB, a 200 GiB disk.
+  await click(page, 'plan/component/vm-2');
+  await click(page, 'props/hardware/by-size');
+  await retype(page, 'props/hardware/memory_gib', '16');
+  await retype(page, 'props/disk/size_gib', '200');
+  assert.match((await widget(page, 'props/hardware/picked')).text, /16 GiB/, 'the catalogue type that fits is shown');
+
+  // PostgreSQL 16 from the version list.
+  await click(page, 'plan/component/pg-2');
+  await click(page, 'props/version');
+  await click(page, 'props/version/option/16');
+  assert.equal((await widget(page, 'props/version')).text, '16');
+
+  // An invalid disk size: the field says how to fix it, the problems list has it, Deploy is disabled.
+  await click(page, 'plan/component/vm-2');
+  await retype(page, 'props/disk/size_gib', '5');
+  assert.match((await widget(page, 'props/disk/size_gib/error')).text, /between 8 and 16384 GiB/);
+  assert.equal((await widget(page, 'editor/deploy')).text, 'disabled');
+  assert.equal((await widget(page, 'editor/save')).text, 'disabled');
+  assert.match((await widget(page, 'editor/deploy-reason')).text, /Fix 1 problem/);
+  await click(page, 'editor/tab/problems');
+  assert.match((await widget(page, 'problems/0')).text, /Disk size must be between/);
+  await screenshot(page, 'editor-04-invalid-disk');
+  // Clicking the problem takes the cursor to the field; fix it there.
+  await click(page, 'problems/0');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('200', { delay: 15 });
+  await waitFrames(page, 3);
+  assert.equal(await widgetOrNull(page, 'props/disk/size_gib/error'), null);
+  assert.equal((await widget(page, 'props/disk/size_gib')).text, '200');
+
+  // Ctrl+S saves (PUT with the revision it was loaded at).
+  await page.keyboard.press('Control+S');
+  await page.waitForFunction((r) => Number(window.csUi.widget('plan/revision')?.text) === r, revision + 1, { timeout: 20000 });
+  assert.equal(await widgetOrNull(page, 'editor/dirty'), null);
+  assert.match((await widget(page, 'plan/notice')).text, /Saved as revision/);
+  const planId = (await api('GET', '/v1/plan/', token)).body.items[0].id;
+  const stored = (await api('GET', `/v1/plan/${planId}`, token)).body.plan;
+  const vm2 = stored.components.find((c) => c.id === 'vm-2');
+  const pg2 = stored.components.find((c) => c.id === 'pg-2');
+  assert.equal(vm2.hardware.memory_gib, 16);
+  assert.equal(vm2.disk.size_gib, 200);
+  assert.equal(pg2.version, '16');
+  assert.equal(pg2.host, 'vm-2');
+  await screenshot(page, 'editor-05-saved');
+
+  // Previews come from the shared transformer in the browser: the tuned configuration follows the VM's
+  // 16 GiB (a quarter as shared_buffers, with the reason above it), the AWS template is CloudFormation,
+  // and the cs-json downloads as the file the tab shows.
+  await click(page, 'editor/tab/postgresql-conf');
+  const conf = (await widget(page, 'editor/preview/postgresql-conf')).text;
+  assert.match(conf, /# ---- pg-2 [^]*# .+\nshared_buffers = 4GB/);
+  await click(page, 'editor/tab/aws');
+  assert.match((await widget(page, 'editor/preview/aws')).text, /"AWSTemplateFormatVersion"/);
+  const shownJson = await shownPlan(page);
+  const [download] = await Promise.all([page.waitForEvent('download'), click(page, 'editor/download')]);
+  assert.equal(download.suggestedFilename(), 'editor-test.cs.json');
+  assert.deepEqual(JSON.parse(await readFile(await download.path(), 'utf8')), shownJson);
+
+  // Reload: the plan comes back exactly as saved.
+  const before = await shownPlan(page);
+  await page.reload();
+  await waitForScreen(page, 'dashboard', 60000);
+  await click(page, 'dashboard/plan/Editor test');
+  await waitForScreen(page, 'plan');
+  const after = await shownPlan(page);
+  assert.deepEqual(after, before);
+  await widget(page, 'plan/component/pg-2');
+  await screenshot(page, 'editor-06-reloaded');
+
+  // Undo/redo with the keyboard: delete the database, undo brings it back (clean again), redo removes it.
+  await click(page, 'plan/component/pg-2');
+  await page.keyboard.press('Delete');
+  await waitFrames(page, 3);
+  assert.equal(await widgetOrNull(page, 'plan/component/pg-2'), null);
+  assert.ok(await widget(page, 'editor/dirty'));
+  await page.keyboard.press('Control+Z');
+  await waitFrames(page, 3);
+  await widget(page, 'plan/component/pg-2');
+  assert.equal(await widgetOrNull(page, 'editor/dirty'), null, 'undo back to the saved state is clean');
+  assert.deepEqual(await shownPlan(page), before);
+  await page.keyboard.press('Control+Y');
+  await waitFrames(page, 3);
+  assert.equal(await widgetOrNull(page, 'plan/component/pg-2'), null);
+  await screenshot(page, 'editor-07-redo');
+  await page.keyboard.press('Control+Z');
+  await waitFrames(page, 3);
+  await widget(page, 'plan/component/pg-2');
+
+  // Someone else saves meanwhile; our next Ctrl+S meets a conflict and the user chooses to keep theirs out.
+  const current = (await api('GET', `/v1/plan/${planId}`, token)).body;
+  const theirs = await api('PUT', `/v1/plan/${planId}`, token,
+                           { revision: current.revision, plan: { ...current.plan, name: 'Editor test (theirs)' } });
+  assert.equal(theirs.status, 200);
+  await click(page, 'plan/component/vm-2');
+  await retype(page, 'props/disk/size_gib', '300');
+  await page.keyboard.press('Control+S');
+  await page.waitForFunction(() => /changed elsewhere/.test(window.csUi.widget('plan/warning')?.text || ''), null,
+                             { timeout: 20000 });
+  assert.ok(await widget(page, 'editor/load-theirs'));
+  await screenshot(page, 'editor-08-conflict');
+  await click(page, 'editor/keep-mine');
+  await page.waitForFunction((r) => Number(window.csUi.widget('plan/revision')?.text) === r, theirs.body.revision + 1,
+                             { timeout: 20000 });
+  const kept = (await api('GET', `/v1/plan/${planId}`, token)).body.plan;
+  assert.equal(kept.components.find((c) => c.id === 'vm-2').disk.size_gib, 300);
+  assert.equal(kept.name, 'Editor test');
+
+  // Deploy with a clean, valid plan: a deployment starts, or this gateway says it has no engine yet.
+  await click(page, 'editor/deploy');
+  await page.waitForFunction(() => window.csUi.widget('editor/deployment') ||
+                                   /not available/.test(window.csUi.widget('editor/deploy-reason')?.text || ''),
+                             null, { timeout: 20000 });
+  await screenshot(page, 'editor-09-deploy');
+}

@@ -1,0 +1,61 @@
+#pragma once
+// Everything the editor screen keeps between frames besides the document: camera, what the mouse is
+// doing, the picker's search text, which field to focus, the preview cache and the deployment shown.
+// Plain data (no ImGui), held in AppState so views stay functions of state.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "editor/document.hpp"
+#include "editor/previews.hpp"
+#include "editor/viewport.hpp"
+
+namespace ui::editor {
+
+// What a left/middle mouse drag on the canvas is doing.
+enum class DragMode { None, MoveNodes, BoxSelect, Pan };
+
+struct CanvasDrag {
+    DragMode mode = DragMode::None;
+    std::vector<std::string> ids;  // MoveNodes: the nodes being moved
+    std::string grabbed;           // MoveNodes: the node under the mouse when the drag started
+    Point start_canvas;            // where the drag started, in canvas units
+    Point delta;                   // MoveNodes: current offset in canvas units (committed on release)
+    bool additive = false;         // BoxSelect with shift held
+};
+
+// A request to put the cursor in one properties field (set by the problems list).
+struct FocusRequest {
+    std::string component;  // "" = plan level
+    std::string field;      // e.g. "disk/size_gib"
+};
+
+// A deployment as GET /v1/deployments/{id} describes it (docs/deploy.md).
+struct DeploymentView {
+    std::string id;
+    std::string state;   // queued | running | succeeded | failed ("" before the first answer)
+    std::string step;
+    double progress = 0;  // 0..1
+    std::string error;
+    bool Running() const { return state == "queued" || state == "running"; }
+};
+
+struct EditorState {
+    Document doc;
+    Viewport viewport;
+    Point canvas_size;                     // the canvas's size in display pixels, last frame
+    CanvasDrag drag;
+    std::optional<FocusRequest> focus;
+    std::string picker_search;
+    PreviewKind preview_kind = PreviewKind::CsJson;
+    std::optional<Preview> preview;        // cached for (preview_kind, preview_version)
+    std::uint64_t preview_version = 0;
+    std::optional<DeploymentView> deployment;
+    bool deploying = false;                // POST /deploy in flight
+    std::string deploy_message;            // e.g. "Deployments are not available on this gateway yet."
+    double next_poll_at = 0;               // unix seconds of the next GET /v1/deployments/{id}
+    bool conflict = false;                 // the last save hit a revision conflict: offer both ways out
+};
+
+}  // namespace ui::editor

@@ -1,0 +1,294 @@
+// The plan screen: the editor. Top: back, title, status, revision, rename/delete, undo/redo, Save and
+// Deploy (with why it is disabled) and the deployment's progress. Below: palette | canvas over a tab
+// strip (problems, previews) | properties. Keyboard: Ctrl+S save, Ctrl+Z/Ctrl+Y (or Ctrl+Shift+Z)
+// undo/redo, Ctrl+C/Ctrl+V copy/paste, Ctrl+A select all, Delete remove, Escape deselect.
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+#include <imgui.h>
+#include <misc/cpp/imgui_stdlib.h>
+
+#include "theme.hpp"
+#include "ui_probe.hpp"
+#include "views/editor_views.hpp"
+#include "views/views.hpp"
+#include "views/widgets.hpp"
+
+namespace ui {
+namespace editor {
+
+std::string DeployBlocker(const PlanViewState& view) {
+    if (!view.resource || !view.readable) return "This plan could not be read.";
+    const EditorState& editor = view.editor;
+    if (const int errors = editor.doc.CurrentProblems().ErrorCount(); errors > 0) {
+        return "Fix " + std::to_string(errors) + (errors == 1 ? " problem" : " problems") + " before deploying.";
+    }
+    if (view.saving) return "Saving...";
+    if (editor.doc.Dirty()) return "Save your changes first (Ctrl+S).";
+    if (editor.deploying || (editor.deployment && editor.deployment->Running()) || view.resource->status.light == "orange") {
+        return "A deployment of this plan is running.";
+    }
+    return {};
+}
+
+}  // namespace editor
+
+namespace {
+
+using editor::EditorState;
+
+// Letters: ImGui 1.86's GLFW backend indexes io.KeysDown by GLFW key code, which is the ASCII capital.
+bool Pressed(char key) { return ImGui::IsKeyPressed(static_cast<int>(key), /*repeat=*/false); }
+
+void Shortcuts(PlanViewState& view, Intents& intents) {
+    const ImGuiIO& io = ImGui::GetIO();
+    editor::Document& doc = view.editor.doc;
+    const bool ctrl = io.KeyCtrl || io.KeySuper;
+    if (ctrl && Pressed('S')) intents.push_back({Intent::Kind::SavePlan, {}});
+    if (io.WantTextInput || ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId)) return;  // keys belong to the field
+    if (ctrl && ((Pressed('Z') && io.KeyShift) || Pressed('Y'))) {
+        doc.Redo();
+    } else if (ctrl && Pressed('Z')) {
+        doc.Undo();
+    }
+    if (ctrl && Pressed('C')) doc.CopySelection();
+    if (ctrl && Pressed('V')) doc.Paste();
+    if (ctrl && Pressed('A')) doc.SelectAll();
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Delete), false) ||
+        ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace), false)) {
+        doc.DeleteSelection();
+    }
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) doc.ClearSelection();
+}
+
+void Toolbar(AppState& state, Intents& intents) {
+    PlanViewState& view = state.plan;
+    editor::EditorState& ed = view.editor;
+    const float scale = Scale();
+    const PlanResource& resource = *view.resource;
+    const std::string name = view.readable ? ed.doc.Plan().name : resource.document.value("name", std::string("(unnamed)"));
+
+    ImGui::SameLine();
+    ImGui::PushFont(HeadingFont());
+    ImGui::TextUnformatted(name.c_str());
+    ImGui::PopFont();
+    Probe("plan/title", name);
+    ImGui::SameLine();
+    StatusDot(resource.status, "plan/status");
+    ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
+    std::string facts = "Revision " + std::to_string(resource.revision);
+    if (view.readable) facts += "  ·  " + std::string(plan::ToString(ed.doc.Plan().environment));
+    facts += "  ·  updated " + FormatWhen(resource.updated_at, state.now_unix);
+    ImGui::PushStyleColor(ImGuiCol_Text, kColorMuted);
+    ImGui::TextUnformatted(facts.c_str());
+    ImGui::PopStyleColor();
+    Probe("plan/revision", std::to_string(resource.revision));
+    if (view.readable && ed.doc.Dirty()) {
+        ImGui::SameLine();
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kColorWarning), "unsaved changes");
+        Probe("editor/dirty", "unsaved changes");
+    }
+
+    // Right side: undo, redo, save, deploy.
+    const std::string undo = std::string("\xef\x83\xa2") + "  Undo";  // fa-undo
+    const std::string redo = std::string("\xef\x80\x9e") + "  Redo";  // fa-repeat
+    const std::string save = std::string("\xef\x83\x87") + "  Save";  // fa-floppy-o
+    const std::string deploy = std::string("\xef\x84\xb5") + "  Deploy";  // fa-rocket
+    const ImGuiStyle& style = ImGui::GetStyle();
+    float width = 0;
+    for (const std::string* label : {&undo, &redo, &save, &deploy}) {
+        width += ImGui::CalcTextSize(label->c_str()).x + style.FramePadding.x * 2 + style.ItemSpacing.x;
+    }
+    ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - width));
+    if (!view.readable) {
+        ImGui::NewLine();
+        return;
+    }
+    if (Button(undo.c_str(), ed.doc.CanUndo())) ed.doc.Undo();
+    if (ImGui::IsItemHovered() && ed.doc.CanUndo()) ImGui::SetTooltip("Undo %s (Ctrl+Z)", ed.doc.UndoLabel().c_str());
+    Probe("editor/undo", ed.doc.UndoLabel());
+    ImGui::SameLine();
+    if (Button(redo.c_str(), ed.doc.CanRedo())) ed.doc.Redo();
+    if (ImGui::IsItemHovered() && ed.doc.CanRedo()) ImGui::SetTooltip("Redo %s (Ctrl+Y)", ed.doc.RedoLabel().c_str());
+    Probe("editor/redo", ed.doc.RedoLabel());
+    ImGui::SameLine();
+    const bool can_save = !view.saving && (ed.doc.Dirty() || ed.conflict) && !ed.doc.HasErrors();
+    if (Button(save.c_str(), can_save)) intents.push_back({Intent::Kind::SavePlan, {}});
+    Probe("editor/save", can_save ? "enabled" : "disabled");
+    ImGui::SameLine();
+    const std::string blocker = editor::DeployBlocker(view);
+    if (PrimaryButton(deploy.c_str(), blocker.empty())) intents.push_back({Intent::Kind::DeployPlan, {}});
+    Probe("editor/deploy", blocker.empty() ? "enabled" : "disabled");
+    (void)scale;
+}
+
+void StatusLines(PlanViewState& view, Intents& intents) {
+    editor::EditorState& ed = view.editor;
+    const float scale = Scale();
+    bool rename = false;
+    ImGui::SetNextItemWidth(260 * scale);
+    rename |= ImGui::InputText("##name", &view.rename_to, ImGuiInputTextFlags_EnterReturnsTrue);
+    Probe("plan/name-input", view.rename_to);
+    ImGui::SameLine();
+    const std::string rename_label = std::string(kIconPencil) + "  Rename";
+    rename |= Button(rename_label.c_str(), !view.saving && view.readable);
+    Probe("plan/rename", "Rename");
+    if (rename && !view.saving) intents.push_back({Intent::Kind::RenamePlan, {}});
+    ImGui::SameLine();
+    const std::string delete_label = std::string(kIconTrash) + "  Delete";
+    if (DangerButton(delete_label.c_str(), !view.saving)) view.confirm_delete = true;
+    Probe("plan/delete", "Delete");
+
+    // Right: why Deploy is disabled, or the deployment's progress.
+    const std::string blocker = editor::DeployBlocker(view);
+    std::string deploy_text;
+    ImU32 deploy_color = kColorMuted;
+    if (ed.deployment) {
+        const editor::DeploymentView& d = *ed.deployment;
+        char text[200];
+        std::snprintf(text, sizeof text, "Deployment %s: %s%s%s (%d%%)", d.id.c_str(), d.state.c_str(),
+                      d.step.empty() ? "" : ", step ", d.step.c_str(), static_cast<int>(d.progress * 100 + 0.5));
+        deploy_text = text;
+        if (!d.error.empty()) deploy_text += ": " + d.error;
+        deploy_color = d.state == "failed" ? kColorError : d.state == "succeeded" ? kColorSuccess : kColorWarning;
+    } else if (!ed.deploy_message.empty()) {
+        deploy_text = ed.deploy_message;
+        deploy_color = kColorWarning;
+    } else if (!blocker.empty() && view.readable) {
+        deploy_text = "Deploy: " + blocker;
+    }
+    if (!deploy_text.empty()) {
+        const float w = ImGui::CalcTextSize(deploy_text.c_str()).x;
+        ImGui::SameLine(std::max(ImGui::GetCursorPosX() + 16 * scale, ImGui::GetWindowContentRegionMax().x - w));
+        ImGui::AlignTextToFramePadding();
+        ImGui::PushStyleColor(ImGuiCol_Text, deploy_color);
+        ImGui::TextUnformatted(deploy_text.c_str());
+        ImGui::PopStyleColor();
+        Probe(ed.deployment ? "editor/deployment" : "editor/deploy-reason", deploy_text);
+        if (ed.deployment && ed.deployment->Running()) {
+            ImGui::ProgressBar(static_cast<float>(ed.deployment->progress), ImVec2(-1, 4 * scale), "");
+        }
+    }
+
+    ColoredText(kColorSuccess, view.notice, "plan/notice");
+    ColoredText(kColorWarning, view.warning, "plan/warning");
+    if (ed.conflict) {
+        if (PrimaryButton("Keep mine", !view.saving)) intents.push_back({Intent::Kind::KeepMine, {}});
+        Probe("editor/keep-mine", "Keep mine");
+        ImGui::SameLine();
+        if (Button("Load theirs", !view.saving)) intents.push_back({Intent::Kind::LoadTheirs, {}});
+        Probe("editor/load-theirs", "Load theirs");
+    }
+    if (!view.error.empty()) ColoredText(kColorError, std::string(kIconWarning) + "  " + view.error, "plan/error");
+}
+
+void BottomTabs(EditorState& ed, Intents& intents) {
+    if (!ImGui::BeginTabBar("bottom")) return;
+    const int errors = ed.doc.CurrentProblems().ErrorCount();
+    const std::size_t total = ed.doc.CurrentProblems().All().size();
+    char problems[64];
+    std::snprintf(problems, sizeof problems, "Problems (%zu)###problems", total);
+    if (errors > 0) ImGui::PushStyleColor(ImGuiCol_Text, kColorError);
+    const bool problems_open = ImGui::BeginTabItem(problems);
+    if (errors > 0) ImGui::PopStyleColor();
+    Probe("editor/tab/problems", problems);
+    if (problems_open) {
+        ImGui::BeginChild("problems-list");
+        editor::DrawProblems(ed);
+        ImGui::EndChild();
+        ImGui::EndTabItem();
+    }
+    for (editor::PreviewKind kind : editor::kPreviewKinds) {
+        static const char* kTitles[] = {"cs-json", "AWS", "Azure", "GCP", "postgresql.conf", "Cost / month"};
+        const char* title = kTitles[static_cast<int>(kind)];
+        const bool open = ImGui::BeginTabItem(title);
+        Probe("editor/tab/" + std::string(editor::PreviewId(kind)), title);
+        if (!open) continue;
+        if (ed.preview_kind != kind) {
+            ed.preview_kind = kind;
+            ed.preview.reset();
+        }
+        editor::DrawPreview(ed, intents);
+        ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+}
+
+void DrawUnreadable(PlanViewState& view) {
+    SectionTitle("This plan could not be read");
+    for (const plan::Diagnostic& diagnostic : view.diagnostics) {
+        ColoredText(kColorError, std::string(kIconWarning) + "  " + (diagnostic.path.empty() ? "/" : diagnostic.path) +
+                                     ": " + diagnostic.message);
+    }
+    std::string codes;
+    for (const plan::Diagnostic& diagnostic : view.diagnostics) codes += diagnostic.code + "\n";
+    Probe("plan/diagnostics", codes);
+    ImGui::InputTextMultiline("##raw", &view.raw_json, ImVec2(-1, -1), ImGuiInputTextFlags_ReadOnly);
+    Probe("plan/json", view.raw_json);
+}
+
+}  // namespace
+
+void DrawPlanView(AppState& state, Intents& intents) {
+    BeginScreen("plan");
+    if (TopBar(state.session.email, "plan")) intents.push_back({Intent::Kind::Logout, {}});
+    PlanViewState& view = state.plan;
+    const float scale = Scale();
+
+    const std::string back = std::string(kIconBack) + "  All plans";
+    if (ImGui::Button(back.c_str())) intents.push_back({Intent::Kind::BackToDashboard, {}});
+    Probe("plan/back", "All plans");
+    if (!view.resource) {
+        if (view.loading) ColoredText(kColorMuted, "Loading the plan...", "plan/loading");
+        ColoredText(kColorError, view.error, "plan/error");
+        ImGui::End();
+        return;
+    }
+    Toolbar(state, intents);
+    StatusLines(view, intents);
+    const std::string name = view.readable ? view.editor.doc.Plan().name : view.rename_to;
+
+    if (!view.readable) {
+        DrawUnreadable(view);
+    } else {
+        EditorState& ed = view.editor;
+        Shortcuts(view, intents);
+        const ImVec2 avail = ImGui::GetContentRegionAvail();
+        const float palette_w = 130 * scale;
+        const float props_w = std::min(420 * scale, avail.x * 0.34f);
+        const float spacing = ImGui::GetStyle().ItemSpacing.x;
+        const float centre_w = std::max(avail.x - palette_w - props_w - spacing * 2, 100.0f);
+        const float bottom_h = std::max(avail.y * 0.36f, 140 * scale);
+
+        ImGui::BeginChild("palette", ImVec2(palette_w, avail.y), false);
+        editor::DrawPalette(ed);
+        ImGui::EndChild();
+        ImGui::SameLine();
+        ImGui::BeginGroup();
+        ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));  // the grid reaches the border
+        ImGui::BeginChild("canvas", ImVec2(centre_w, avail.y - bottom_h - ImGui::GetStyle().ItemSpacing.y), true,
+                          ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoMove);
+        editor::DrawCanvas(ed);
+        ImGui::EndChild();
+        ImGui::PopStyleVar();
+        ImGui::BeginChild("bottom", ImVec2(centre_w, bottom_h), false);
+        BottomTabs(ed, intents);
+        ImGui::EndChild();
+        ImGui::EndGroup();
+        ImGui::SameLine();
+        ImGui::BeginChild("properties", ImVec2(props_w, avail.y), true);
+        editor::DrawProperties(ed);
+        ImGui::EndChild();
+    }
+
+    switch (ConfirmDelete(view.confirm_delete, name)) {
+        case Confirm::Yes: intents.push_back({Intent::Kind::DeletePlan, view.id}); [[fallthrough]];
+        case Confirm::No: view.confirm_delete = false; break;
+        case Confirm::Pending: break;
+    }
+    ImGui::End();
+}
+
+}  // namespace ui
