@@ -12,6 +12,8 @@
 #include <filesystem>
 #include <functional>
 #include <fstream>
+#include <iostream>
+#include <map>
 #include <memory>
 #include <set>
 #include <thread>
@@ -75,6 +77,7 @@ struct Deployment {
     int saves = 0;
     double last_progress = 0;
     std::function<void(const json&)> on_save;  // sees every checkpoint the target asks for
+    std::chrono::milliseconds slept{0};        // time spent waiting between polls (not the gateway's work)
 
     deploy::StepContext Context() {
         return deploy::StepContext{deployment_id, plan.id, "u_owner1", plan, plan.revision, false, secrets, state,
@@ -87,7 +90,9 @@ struct Deployment {
             auto ctx = Context();
             StepResult r = target.RunStep(step, ctx);
             if (r.kind != StepResult::Kind::Wait) return r;
-            std::this_thread::sleep_for(std::chrono::milliseconds(std::min(r.retry_after_ms, 5)));
+            const auto pause = std::chrono::milliseconds(std::min(r.retry_after_ms, 5));
+            std::this_thread::sleep_for(pause);
+            slept += pause;
         }
         return StepResult::Failed("still waiting after 500 polls");
     }
@@ -152,8 +157,27 @@ std::string RunCommand(const std::string& command, int& status) {
 TEST(AwsTarget, DeploysRedeploysWithAChangeAndDestroys) {
     auto target = deploy::MakeAwsTarget(FastOptions());
     Deployment run{*target, TestPlan("p_deploy1"), "d_first"};
+    const std::size_t calls_before = g_double->Control("GET", "log").size();
+    const auto started = std::chrono::steady_clock::now();
     StepResult r = run.All();
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     ASSERT_EQ(r.kind, StepResult::Kind::Done) << r.error << "\n" << run.Events();
+    {
+        // Figures for docs/aws.md: which calls a first deployment makes, and the time outside the polls' waits
+        // (the gateway's work plus the double's answers, including its template checks).
+        const json log = g_double->Control("GET", "log");
+        std::map<std::string, int> by_action;
+        double double_ms = 0;
+        for (std::size_t i = calls_before; i < log.size(); ++i) {
+            ++by_action[log[i]["action"].get<std::string>()];
+            double_ms += log[i].value("ms", 0.0);
+        }
+        std::string summary;
+        for (const auto& [a, n] : by_action) summary += " " + a + "=" + std::to_string(n);
+        std::cout << "[ figures  ] first deployment: " << (log.size() - calls_before) << " AWS calls (" << summary
+                  << " ), " << (took - run.slept).count() << " ms outside poll waits, of which the double answering "
+                  << static_cast<int>(double_ms) << " ms (template checks included)\n";
+    }
 
     // The password went to SSM as a SecureString under the name the template reads.
     const json params = g_double->Control("GET", "state")["parameters"];

@@ -171,6 +171,7 @@ const server = http.createServer((req, res) => {
     const body = Buffer.concat(chunks).toString('utf8');
     if (req.url.startsWith('/__double/')) return control(req, res, body);
     const requestId = randomUUID();
+    const began = process.hrtime.bigint();
     const auth = parseAuthorization(req.headers.authorization);
     const service = auth?.service ?? 'unknown';
     const target = req.headers['x-amz-target'];
@@ -182,6 +183,7 @@ const server = http.createServer((req, res) => {
       action = form.get('Action');
     }
     const entry = { service, action, iam_action: `${service}:${action}`, access_key_id: auth?.accessKeyId, status: 0 };
+    res.on('finish', () => { entry.ms = Number(process.hrtime.bigint() - began) / 1e6; });  // time the double spent
     log.push(entry);
     const fail = (e) => {
       entry.status = e.status;

@@ -672,6 +672,26 @@ StepResult AwsTarget::Destroy(StepContext& ctx, bool final_backup) {
 
 }  // namespace
 
+AwsTargetOptions AwsTargetOptionsFromEnv(aws::Env env) {
+    AwsTargetOptions o;
+    auto text = [&](const char* name) {
+        auto it = env.find(name);
+        return it == env.end() ? std::string() : it->second;
+    };
+    auto number = [&](const char* name, int fallback) {
+        const std::string v = text(name);
+        const int n = v.empty() ? 0 : std::atoi(v.c_str());
+        return n > 0 ? n : fallback;
+    };
+    o.vpc_id = text("CS_AWS_VPC_ID");
+    o.subnet_id = text("CS_AWS_SUBNET_ID");
+    o.cfn_role_arn = text("CS_AWS_CFN_ROLE_ARN");
+    o.poll_initial_ms = number("CS_AWS_POLL_INITIAL_MS", o.poll_initial_ms);
+    o.poll_max_ms = std::max(o.poll_initial_ms, number("CS_AWS_POLL_MAX_MS", o.poll_max_ms));
+    o.env = std::move(env);
+    return o;
+}
+
 std::unique_ptr<Target> MakeAwsTarget(AwsTargetOptions options) {
     return std::make_unique<AwsTarget>(std::move(options));
 }

@@ -44,6 +44,13 @@ struct AwsTargetOptions {
     aws::TimeSource now = aws::SystemNow;
 };
 
+// Options from the environment (the gateway's process environment in production):
+//   CS_AWS_VPC_ID, CS_AWS_SUBNET_ID        where stacks go (default: the account's default VPC/subnet)
+//   CS_AWS_CFN_ROLE_ARN                    CloudFormation service role passed as RoleARN
+//   CS_AWS_POLL_INITIAL_MS, CS_AWS_POLL_MAX_MS   stack polling backoff (default 2000 / 20000)
+// plus the AWS SDK variables the credential chain and endpoint overrides read.
+AwsTargetOptions AwsTargetOptionsFromEnv(aws::Env env);
+
 std::unique_ptr<Target> MakeAwsTarget(AwsTargetOptions options = {});
 
 }  // namespace gw::deploy
