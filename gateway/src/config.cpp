@@ -64,6 +64,21 @@ std::function<std::string(Config&, const json&)> IntField(T Config::*field, cons
     };
 }
 
+std::function<std::string(Config&, const json&)> BoolField(bool Config::*field, const char* key) {
+    return [field, key](Config& c, const json& v) -> std::string {
+        if (v.is_boolean()) {
+            c.*field = v.get<bool>();
+        } else if (v == "true" || v == "1") {
+            c.*field = true;
+        } else if (v == "false" || v == "0") {
+            c.*field = false;
+        } else {
+            return std::string(key) + " must be true or false; got " + v.dump() + ".";
+        }
+        return "";
+    };
+}
+
 std::function<std::string(Config&, const json&)> StringField(std::string Config::*field, const char* key) {
     return [field, key](Config& c, const json& v) { return WantString(v, key, c.*field); };
 }
@@ -84,6 +99,15 @@ const std::vector<Setting>& Settings() {
          IntField(&Config::login_failures_per_ip, "login_failures_per_ip")},
         {"login_window_seconds", "CS_LOGIN_WINDOW_SECONDS", nullptr,
          IntField(&Config::login_window_seconds, "login_window_seconds")},
+        {"deploy_workers", "CS_DEPLOY_WORKERS", "--deploy-workers", IntField(&Config::deploy_workers, "deploy_workers")},
+        {"monitor_interval_seconds", "CS_MONITOR_INTERVAL_SECONDS", nullptr,
+         IntField(&Config::monitor_interval_seconds, "monitor_interval_seconds")},
+        {"deploy_lease_seconds", "CS_DEPLOY_LEASE_SECONDS", nullptr,
+         IntField(&Config::deploy_lease_seconds, "deploy_lease_seconds")},
+        {"secret_key_file", "CS_SECRET_KEY_FILE", "--secret-key-file",
+         StringField(&Config::secret_key_file, "secret_key_file")},
+        {"enable_test_double_target", nullptr, "--enable-test-double-target",
+         BoolField(&Config::enable_test_double_target, "enable_test_double_target")},
         {"trusted_proxies", nullptr, nullptr,
          [](Config& c, const json& v) -> std::string {
              if (!v.is_array()) return "trusted_proxies must be an array of addresses.";
@@ -153,7 +177,9 @@ ConfigOutcome LoadConfig(const std::vector<std::string>& args,
             outcome.error = "unknown argument \"" + arg + "\" (see --help).";
             return outcome;
         }
-        if (!has_value) {
+        if (!has_value && name == "--enable-test-double-target") {
+            value = "true";  // a switch: its presence is the value
+        } else if (!has_value) {
             if (i + 1 >= args.size()) {
                 outcome.error = name + " needs a value.";
                 return outcome;
@@ -221,20 +247,32 @@ std::string ValidateConfig(const Config& c) {
         return "login_failures_per_email and login_failures_per_ip must be at least 1.";
     }
     if (c.login_window_seconds < 1) return "login_window_seconds must be at least 1.";
+    if (c.deploy_workers < 1 || c.deploy_workers > 64) return "deploy_workers must be between 1 and 64.";
+    if (c.monitor_interval_seconds < 1 || c.monitor_interval_seconds > 86400) {
+        return "monitor_interval_seconds must be between 1 and 86400.";
+    }
+    if (c.deploy_lease_seconds < 1 || c.deploy_lease_seconds > 3600) {
+        return "deploy_lease_seconds must be between 1 and 3600.";
+    }
     return "";
 }
 
 std::string Usage() {
     return "Usage: cs-gateway [--config FILE] [--port N] [--bind ADDR] [--data-dir DIR] [--site-dir DIR]\n"
-           "                  [--max-body-bytes N]\n"
+           "                  [--max-body-bytes N] [--deploy-workers N] [--secret-key-file FILE]\n"
            "Serves the CloudSketch web app and its JSON API (docs/api.md).\n"
            "  --port 0 picks a free port; the startup line says which.\n"
            "Settings come from, in increasing precedence: a JSON file (--config FILE or CS_CONFIG, else\n"
            "<data-dir>/gateway.json if present; keys: bind, port, data_dir, site_dir, max_body_bytes,\n"
            "token_lifetime_seconds, login_failures_per_email, login_failures_per_ip, login_window_seconds,\n"
-           "trusted_proxies), the environment (CS_BIND, CS_PORT, CS_DATA_DIR, CS_SITE_DIR, CS_MAX_BODY_BYTES,\n"
+           "trusted_proxies, deploy_workers, monitor_interval_seconds, deploy_lease_seconds, secret_key_file),\n"
+           "the environment (CS_BIND, CS_PORT, CS_DATA_DIR, CS_SITE_DIR, CS_MAX_BODY_BYTES,\n"
            "CS_TOKEN_LIFETIME_SECONDS, CS_LOGIN_FAILURES_PER_EMAIL, CS_LOGIN_FAILURES_PER_IP,\n"
-           "CS_LOGIN_WINDOW_SECONDS) and the flags above. Bad settings exit with status 2.\n";
+           "CS_LOGIN_WINDOW_SECONDS, CS_DEPLOY_WORKERS, CS_MONITOR_INTERVAL_SECONDS, CS_DEPLOY_LEASE_SECONDS,\n"
+           "CS_SECRET_KEY_FILE) and the flags above. Bad settings exit with status 2.\n"
+           "The secret key file (default <data-dir>/secret.key) is created with 32 random bytes, mode 0600,\n"
+           "on first start; keep it with the database: sealed secrets cannot be opened without it.\n"
+           "  --enable-test-double-target  TESTS ONLY: a scripted fake target stands in for \"local\".\n";
 }
 
 }  // namespace gw

@@ -21,6 +21,14 @@ struct Config {
     int login_failures_per_ip = 20;        // ... and per client address
     int login_window_seconds = 900;
     std::vector<std::string> trusted_proxies;  // X-Forwarded-For is believed only from these addresses
+    // Deployments (docs/deploy.md).
+    int deploy_workers = 2;                // job threads of the deploy engine (1..64)
+    int monitor_interval_seconds = 15;     // the monitor checks every deployed plan this often
+    int deploy_lease_seconds = 30;         // a job's plan lease; a dead gateway's work is taken over after it
+    std::string secret_key_file;           // AES-256 key for secrets at rest; "" = <data_dir>/secret.key
+    // Test-only: registers the "test-double" target in place of "local" (flag --enable-test-double-target).
+    // Never on by default; the startup log says when it is.
+    bool enable_test_double_target = false;
 };
 
 // What loading gives: a valid config, or a message for the person starting the gateway.

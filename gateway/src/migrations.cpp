@@ -7,6 +7,8 @@ namespace {
 // `seq` orders plans by their latest change: every insert and update takes MAX(seq) + 1 inside its write
 // transaction, so it is unique and monotonic (timestamps collide within a millisecond) and keyset paging
 // on it is stable. PostgreSQL will use a SEQUENCE for the same column.
+// Step 2: a plan's jobs are serialised by ONE lease on its plan_targets row (owner = a gateway instance,
+// expiry renewed while it works), which both job workers and the monitor take; see docs/deploy.md.
 constexpr Migration kSqlite[] = {
     {1, "users, tokens, plans",
      R"sql(
@@ -36,6 +38,67 @@ CREATE TABLE plans (
     seq         INTEGER NOT NULL UNIQUE
 );
 CREATE INDEX plans_owner_seq ON plans(owner_id, seq DESC);
+)sql"},
+    {2, "deployments, steps, events, plan targets (state, sealed secret, light, lease)",
+     R"sql(
+CREATE TABLE plan_targets (
+    plan_id          TEXT PRIMARY KEY REFERENCES plans(id) ON DELETE CASCADE,
+    owner_id         TEXT NOT NULL,
+    provider         TEXT NOT NULL,
+    state            TEXT NOT NULL DEFAULT 'null',
+    sealed_secret    TEXT NOT NULL DEFAULT '',
+    document         TEXT NOT NULL DEFAULT '',
+    revision         INTEGER NOT NULL DEFAULT 0,
+    deployed         INTEGER NOT NULL DEFAULT 0,
+    light            TEXT NOT NULL DEFAULT 'grey',
+    reason           TEXT NOT NULL DEFAULT '',
+    step             TEXT NOT NULL DEFAULT '',
+    progress         REAL NOT NULL DEFAULT 0,
+    deployment_id    TEXT NOT NULL DEFAULT '',
+    last_deployed_at INTEGER NOT NULL DEFAULT 0,
+    checks           TEXT NOT NULL DEFAULT 'null',
+    checked_at       INTEGER NOT NULL DEFAULT 0,
+    lease_owner      TEXT NOT NULL DEFAULT '',
+    lease_expires_at INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX plan_targets_owner ON plan_targets(owner_id);
+CREATE TABLE deployments (
+    id          TEXT PRIMARY KEY,
+    plan_id     TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+    owner_id    TEXT NOT NULL,
+    revision    INTEGER NOT NULL,
+    kind        TEXT NOT NULL,
+    state       TEXT NOT NULL,
+    step        TEXT NOT NULL DEFAULT '',
+    progress    REAL NOT NULL DEFAULT 0,
+    error       TEXT NOT NULL DEFAULT '',
+    document    TEXT NOT NULL,
+    options     TEXT NOT NULL DEFAULT '{}',
+    created_at  INTEGER NOT NULL,
+    finished_at INTEGER NOT NULL DEFAULT 0,
+    not_before  INTEGER NOT NULL DEFAULT 0,
+    seq         INTEGER NOT NULL UNIQUE
+);
+CREATE INDEX deployments_plan ON deployments(plan_id, seq DESC);
+CREATE INDEX deployments_active ON deployments(state, seq);
+CREATE TABLE deployment_steps (
+    deployment_id TEXT NOT NULL REFERENCES deployments(id) ON DELETE CASCADE,
+    position      INTEGER NOT NULL,
+    name          TEXT NOT NULL,
+    state         TEXT NOT NULL DEFAULT 'pending',
+    started_at    INTEGER NOT NULL DEFAULT 0,
+    finished_at   INTEGER NOT NULL DEFAULT 0,
+    runs          INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (deployment_id, position)
+);
+CREATE TABLE deployment_events (
+    id            INTEGER PRIMARY KEY,
+    deployment_id TEXT NOT NULL REFERENCES deployments(id) ON DELETE CASCADE,
+    at            INTEGER NOT NULL,
+    level         TEXT NOT NULL,
+    message       TEXT NOT NULL
+);
+CREATE INDEX deployment_events_deployment ON deployment_events(deployment_id, id);
 )sql"},
 };
 

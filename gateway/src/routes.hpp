@@ -17,6 +17,10 @@
 namespace gw {
 
 class StaticSite;
+namespace deploy {
+class Engine;
+struct PlanStatus;
+}  // namespace deploy
 
 // What handlers may use; owned by the Gateway, shared by all requests.
 struct Services {
@@ -26,6 +30,7 @@ struct Services {
     LoginRateLimiter& limiter;
     StaticSite& site;
     Clock clock;
+    deploy::Engine& engine;
 };
 
 // One request as a handler sees it. The server fills user_id/token_digest (routes with auth) and body
@@ -64,7 +69,7 @@ std::string PathRegex(std::string_view path_template);
 // The OpenAPI 3.0 document built from RouteTable().
 nlohmann::ordered_json OpenApiDocument();
 
-// Handlers (routes_auth.cpp, routes_plans.cpp, routes_health.cpp).
+// Handlers (routes_auth.cpp, routes_plans.cpp, routes_health.cpp, routes_deploy.cpp).
 void HandleSignup(RouteContext& ctx);
 void HandleLogin(RouteContext& ctx);
 void HandleLogout(RouteContext& ctx);
@@ -78,5 +83,16 @@ void HandleHealthz(RouteContext& ctx);
 void HandleReadyz(RouteContext& ctx);
 void HandleOpenApi(RouteContext& ctx);
 void HandleSiteIndex(RouteContext& ctx);
+// routes_deploy.cpp
+void HandleDeploy(RouteContext& ctx);
+void HandleListDeployments(RouteContext& ctx);
+void HandleGetDeployment(RouteContext& ctx);
+void HandleDestroy(RouteContext& ctx);
+void HandleBackup(RouteContext& ctx);
+void HandleConnection(RouteContext& ctx);
+void HandleConnectionPassword(RouteContext& ctx);
+
+// A plan's "status" object (docs/deploy.md), shared by the plan routes.
+nlohmann::ordered_json PlanStatusJson(const deploy::PlanStatus& status);
 
 }  // namespace gw

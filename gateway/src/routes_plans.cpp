@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "crypto.hpp"
+#include "deploy/engine.hpp"
 #include "http_util.hpp"
 #include "plan/json.hpp"
 #include "plan/validate.hpp"
@@ -17,9 +18,6 @@ using nlohmann::ordered_json;
 
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 200;
-
-// Deployments arrive in a later issue; until then every plan is grey.
-ordered_json PlanStatus() { return {{"light", "grey"}, {"reason", "Not deployed yet."}}; }
 
 json DiagnosticsJson(const plan::Diagnostics& diagnostics, plan::Severity severity) {
     json out = json::array();
@@ -70,27 +68,27 @@ std::optional<CheckedPlan> CheckBody(RouteContext& ctx, const json& document) {
     return CheckedPlan{std::move(*outcome.plan), std::move(outcome.diagnostics)};
 }
 
-ordered_json Resource(const PlanRecord& record, const json& warnings) {
+ordered_json Resource(RouteContext& ctx, const PlanRecord& record, const json& warnings) {
     ordered_json body;
     body["id"] = record.id;
     body["revision"] = record.revision;
     body["created_at"] = FormatTimestamp(record.created_at);
     body["updated_at"] = FormatTimestamp(record.updated_at);
-    body["status"] = PlanStatus();
+    body["status"] = PlanStatusJson(ctx.services.engine.Status(ctx.user_id, record.id));
     body["warnings"] = warnings;
     // ordered_json keeps the stored document's key order; string values come back byte for byte.
     body["plan"] = ordered_json::parse(record.document);
     return body;
 }
 
-ordered_json Summary(const PlanRecord& record) {
+ordered_json Summary(const PlanRecord& record, const deploy::PlanStatus& status) {
     ordered_json item;
     item["id"] = record.id;
     item["name"] = record.name;
     item["environment"] = record.environment;
     item["revision"] = record.revision;
     item["updated_at"] = FormatTimestamp(record.updated_at);
-    item["status"] = PlanStatus();
+    item["status"] = PlanStatusJson(status);
     return item;
 }
 
@@ -120,7 +118,7 @@ void HandleCreatePlan(RouteContext& ctx) {
     PlanRecord record = Record(ctx, *checked, RandomId("p_"), 1);
     record.created_at = record.updated_at = ctx.services.clock();
     ctx.services.store.InsertPlan(record);
-    ReplyJson(ctx.res, 201, Resource(record, DiagnosticsJson(checked->diagnostics, plan::Severity::Warning)));
+    ReplyJson(ctx.res, 201, Resource(ctx, record, DiagnosticsJson(checked->diagnostics, plan::Severity::Warning)));
     ctx.res.set_header("Location", "/v1/plan/" + record.id);
 }
 
@@ -148,7 +146,10 @@ void HandleListPlans(RouteContext& ctx) {
         return;
     }
     ordered_json items = ordered_json::array();
-    for (const PlanRecord& record : page.items) items.push_back(Summary(record));
+    std::vector<std::string> ids;
+    for (const PlanRecord& record : page.items) ids.push_back(record.id);
+    const auto statuses = ctx.services.engine.Statuses(ctx.user_id, ids);  // one query for the page
+    for (const PlanRecord& record : page.items) items.push_back(Summary(record, statuses.at(record.id)));
     ordered_json body;
     body["items"] = items;
     body["next_cursor"] = page.next_cursor ? ordered_json(*page.next_cursor) : ordered_json(nullptr);
@@ -160,7 +161,7 @@ void HandleGetPlan(RouteContext& ctx) {
     if (!record) return ReplyNotFound(ctx);
     // Rules evolve, so warnings are computed now rather than remembered from the last save.
     const plan::ParseOutcome outcome = plan::CheckPlan(record->document);
-    ReplyJson(ctx.res, 200, Resource(*record, DiagnosticsJson(outcome.diagnostics, plan::Severity::Warning)));
+    ReplyJson(ctx.res, 200, Resource(ctx, *record, DiagnosticsJson(outcome.diagnostics, plan::Severity::Warning)));
 }
 
 void HandleUpdatePlan(RouteContext& ctx) {
@@ -206,11 +207,18 @@ void HandleUpdatePlan(RouteContext& ctx) {
         ReplyError(ctx.res, 409, "plan.revision_conflict", message, json::array({detail}));
         return;
     }
-    ReplyJson(ctx.res, 200, Resource(next, DiagnosticsJson(checked->diagnostics, plan::Severity::Warning)));
+    ReplyJson(ctx.res, 200, Resource(ctx, next, DiagnosticsJson(checked->diagnostics, plan::Severity::Warning)));
 }
 
 void HandleDeletePlan(RouteContext& ctx) {
-    if (!ctx.services.store.DeletePlan(ctx.user_id, ctx.Param(1))) return ReplyNotFound(ctx);
+    const std::string id = ctx.Param(1);
+    if (!ctx.services.store.DeletePlan(ctx.user_id, id)) {
+        if (!ctx.services.store.GetPlan(ctx.user_id, id)) return ReplyNotFound(ctx);
+        ReplyError(ctx.res, 409, "plan.deployed",
+                   "The plan is deployed (or deploying); destroy it first with POST /v1/plan/" + id +
+                       "/destroy, then delete it.");
+        return;
+    }
     ctx.res.status = 204;
 }
 

@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "crypto.hpp"
+#include "deploy/test_double_target.hpp"
 #include "http_util.hpp"
 
 namespace gw {
@@ -21,6 +22,16 @@ struct RequestState {
 thread_local RequestState t_request;
 
 bool IsApiPath(const std::string& path) { return path == "/v1" || path.rfind("/v1/", 0) == 0; }
+
+// [TARGETS] The ONE place where deploy targets are registered with the engine, one per cloud.provider
+// (local/: MakeLocalTarget, aws/: the AWS target). The test double comes last so it replaces "local".
+void RegisterTargets(deploy::Engine& engine, const Config& config, Log& log) {
+    if (config.enable_test_double_target) {
+        log.Info("deploy.test_double_target",
+                 {{"warning", "TESTS ONLY: --enable-test-double-target; plans on \"local\" deploy nothing"}});
+        engine.RegisterFor("local", deploy::MakeTestDoubleTarget(std::filesystem::path(config.data_dir) / "test-double"));
+    }
+}
 
 }  // namespace
 
@@ -49,27 +60,47 @@ std::unique_ptr<Gateway> Gateway::Create(const Config& config, std::string& erro
         error = "cannot create data dir " + config.data_dir + ": " + ec.message();
         return nullptr;
     }
+    const std::string key_file = config.secret_key_file.empty()
+                                     ? (std::filesystem::path(config.data_dir) / "secret.key").string()
+                                     : config.secret_key_file;
+    bool key_created = false;
+    auto secrets = deploy::SecretBox::LoadOrCreate(key_file, key_created, error);
+    if (!secrets) return nullptr;
     try {
         auto store = OpenSqliteStore(std::filesystem::path(config.data_dir) / "cloudsketch.sqlite3");
-        return std::unique_ptr<Gateway>(new Gateway(config, std::move(options), std::move(store)));
+        return std::unique_ptr<Gateway>(
+            new Gateway(config, std::move(options), std::move(store), std::move(*secrets), key_created, key_file));
     } catch (const std::exception& e) {
         error = e.what();
         return nullptr;
     }
 }
 
-Gateway::Gateway(const Config& config, GatewayOptions options, std::unique_ptr<Store> store)
+Gateway::Gateway(const Config& config, GatewayOptions options, std::unique_ptr<Store> store, deploy::SecretBox secrets,
+                 bool key_created, const std::string& key_file)
     : config_(config),
       clock_(options.clock ? options.clock : Clock(SystemNowMs)),
       log_(options.log_sink ? std::make_unique<Log>(options.log_sink) : std::make_unique<Log>()),
       store_(std::move(store)),
+      engine_(std::make_unique<deploy::Engine>(
+          store_->deployments(), std::move(secrets), *log_,
+          deploy::EngineOptions{"", config.deploy_workers, config.deploy_lease_seconds * 1000, 500,
+                                config.monitor_interval_seconds * 1000, clock_})),
       limiter_(config.login_failures_per_email, config.login_failures_per_ip, config.login_window_seconds),
       site_(config.site_dir),
-      services_{config_, *store_, *log_, limiter_, site_, clock_} {
+      services_{config_, *store_, *log_, limiter_, site_, clock_, *engine_} {
+    // Where the key is and whether it is new; never the key itself.
+    log_->Info("deploy.secret_key", {{"file", key_file}, {"created", key_created}});
+    RegisterTargets(*engine_, config_, *log_);
+    if (options.register_targets) options.register_targets(*engine_);
+    engine_->Start();
     Install();
 }
 
-Gateway::~Gateway() { Stop(); }
+Gateway::~Gateway() {
+    Stop();
+    engine_->Shutdown();
+}
 
 int Gateway::Bind() {
     if (config_.port == 0) {

@@ -10,6 +10,7 @@
 
 #include "clock.hpp"
 #include "config.hpp"
+#include "deploy/engine.hpp"
 #include "log.hpp"
 #include "rate_limiter.hpp"
 #include "routes.hpp"
@@ -21,6 +22,9 @@ namespace gw {
 struct GatewayOptions {
     Log::Sink log_sink;          // empty: JSON lines to stderr
     Clock clock = SystemNowMs;   // tests substitute a clock they can move
+    // Called with the deploy engine after the configured targets are registered and before it starts:
+    // tests register their FakeTargetTestDouble here.
+    std::function<void(deploy::Engine&)> register_targets;
 };
 
 class Gateway {
@@ -42,9 +46,11 @@ public:
     int port() const { return port_; }
     const Config& config() const { return config_; }
     Log& log() { return *log_; }
+    deploy::Engine& engine() { return *engine_; }
 
 private:
-    Gateway(const Config& config, GatewayOptions options, std::unique_ptr<Store> store);
+    Gateway(const Config& config, GatewayOptions options, std::unique_ptr<Store> store, deploy::SecretBox secrets,
+            bool key_created, const std::string& key_file);
     void Install();
     bool Authenticate(RouteContext& ctx);
     httplib::Server::HandlerResponse OnError(const httplib::Request& req, httplib::Response& res);
@@ -53,6 +59,7 @@ private:
     Clock clock_;
     std::unique_ptr<Log> log_;
     std::unique_ptr<Store> store_;
+    std::unique_ptr<deploy::Engine> engine_;  // after store_: stopped (destroyed) before the store closes
     LoginRateLimiter limiter_;
     StaticSite site_;
     Services services_;

@@ -87,13 +87,141 @@ public:
     // Replaces name, environment, document and updated_at, and sets revision to expected_revision + 1,
     // only if the stored revision is `expected_revision` (one conditional write: no lost updates).
     virtual UpdateResult UpdatePlan(const PlanRecord& next, std::int64_t expected_revision) = 0;
-    // Deletes the plan if it belongs to `owner_id`; false when there was none.
+    // Deletes the plan if it belongs to `owner_id` and nothing of it is deployed or deploying (its
+    // deployments go with it); false when there was none or it is deployed (the caller tells which).
     virtual bool DeletePlan(const std::string& owner_id, const std::string& id) = 0;
     virtual PlanPage ListPlans(const PlanListQuery& query) = 0;
 };
 
+
+// ---- Deployments (docs/deploy.md). The deploy engine is the only writer; routes read through it. ----
+
+// One step of a deployment as recorded.
+struct DeploymentStep {
+    std::string name;               // "render" … "monitor", or "destroy" / "backup"
+    std::string state = "pending";  // pending | running | done | failed
+    TimeMs started_at = 0;          // 0 = not started
+    TimeMs finished_at = 0;         // 0 = not finished
+    int runs = 0;                   // how many times the step was started (a resumed step runs again)
+};
+
+struct DeploymentEvent {
+    TimeMs at = 0;
+    std::string level;    // info | warning | error
+    std::string message;  // never holds a secret
+};
+
+// A deployment job: deploy, redeploy, destroy or backup of one plan.
+struct Deployment {
+    std::string id;        // "d_…"
+    std::string plan_id;
+    std::string owner_id;
+    std::int64_t revision = 0;
+    std::string kind;      // deploy | redeploy | destroy | backup
+    std::string state = "queued";  // queued | running | succeeded | failed
+    std::string step;      // the current (or last) step's name
+    double progress = 0;   // 0..1 over the whole job
+    std::vector<DeploymentStep> steps;
+    std::vector<DeploymentEvent> events;  // filled by GetDeployment(with_events = true) only
+    std::string error;     // failed: plain-language reason
+    std::string document;  // the cs-json of the revision being deployed (a snapshot)
+    std::string options = "{}";  // JSON: {"final_backup": bool} for destroy, {"validate": bool} for backup
+    TimeMs created_at = 0;
+    TimeMs finished_at = 0;  // 0 while unfinished
+    TimeMs not_before = 0;   // a job waiting on a step (StepResult::Wait) is not claimed before this
+};
+
+// What a plan's deployments leave behind: the target's state, the sealed secret, the status light and
+// the lease that serialises all work on the plan (jobs and monitor checks) across gateways.
+struct PlanTarget {
+    std::string plan_id;
+    std::string owner_id;
+    std::string provider;           // the target serving it ("local", "aws", …)
+    std::string state = "null";     // the target's JSON memory
+    std::string sealed_secret;      // AES-256-GCM sealed database password ("" before the first deploy)
+    std::string document;           // cs-json of the revision last deployed successfully
+    std::int64_t revision = 0;      // … and its revision
+    bool deployed = false;          // something is deployed (set by a successful deploy, cleared by destroy)
+    std::string light = "grey";     // grey | orange | green | red
+    std::string reason;             // plain language, for the light
+    std::string step;               // orange: the running step
+    double progress = 0;            // orange: 0..1
+    std::string deployment_id;      // the latest deploy/redeploy/destroy job
+    TimeMs last_deployed_at = 0;
+    std::string checks = "null";    // JSON of the monitor's last Health.checks
+    TimeMs checked_at = 0;
+};
+
+// The light part of PlanTarget, written by the engine.
+struct PlanLight {
+    std::string light;
+    std::string reason;
+    std::string step;
+    double progress = 0;
+};
+
+struct CreateDeploymentResult {
+    enum class Status { Created, Busy, NoPlan } status = Status::NoPlan;
+    std::string active_id;  // Busy: the deployment that is queued or running
+};
+
+class DeploymentStore {
+public:
+    virtual ~DeploymentStore() = default;
+
+    // Inserts `d` (queued, with its steps) unless the plan has a queued or running job (Busy) or does not
+    // belong to d.owner_id (NoPlan). Creates the plan's PlanTarget row for `provider` if missing; for
+    // deploy/redeploy/destroy it also turns the light orange. One transaction.
+    virtual CreateDeploymentResult CreateDeployment(const Deployment& d, const std::string& provider) = 0;
+    // The deployment `id` if it belongs to `owner_id` ("" = any owner: the engine's own reads).
+    virtual std::optional<Deployment> GetDeployment(const std::string& owner_id, const std::string& id,
+                                                    bool with_events) = 0;
+    // The plan's deployments, newest first, without events.
+    virtual std::vector<Deployment> ListDeployments(const std::string& owner_id, const std::string& plan_id,
+                                                    int limit) = 0;
+
+    // Takes the oldest queued/running job that is due at `now` and whose plan lease is free or expired,
+    // and leases its plan to `owner` until `lease_until`. Atomic across processes sharing the store.
+    virtual std::optional<Deployment> ClaimJob(const std::string& owner, TimeMs now, TimeMs lease_until) = 0;
+    // Leases an idle plan (deployed, no queued/running job, lease free or expired) to `owner`: the monitor.
+    virtual bool TryLeasePlan(const std::string& plan_id, const std::string& owner, TimeMs now,
+                              TimeMs lease_until) = 0;
+    // Extends `owner`'s lease; false when it no longer holds it (expired and taken over).
+    virtual bool RenewLease(const std::string& plan_id, const std::string& owner, TimeMs lease_until) = 0;
+    // Gives the lease up if `owner` holds it.
+    virtual void ReleaseLease(const std::string& plan_id, const std::string& owner) = 0;
+
+    // Writes d's state, step, progress, error, finished_at, not_before and steps, only while `owner`
+    // holds the plan's lease; false (nothing written) otherwise.
+    virtual bool SaveDeployment(const Deployment& d, const std::string& owner) = 0;
+    virtual void AddEvent(const std::string& deployment_id, const DeploymentEvent& event) = 0;
+
+    // The plan's PlanTarget row (any owner: the engine's own reads).
+    virtual std::optional<PlanTarget> GetPlanTarget(const std::string& plan_id) = 0;
+    // The rows of these plans that belong to `owner_id` (for status in plan lists).
+    virtual std::vector<PlanTarget> GetPlanTargets(const std::string& owner_id,
+                                                   const std::vector<std::string>& plan_ids) = 0;
+    // Plans with something deployed, for the monitor.
+    virtual std::vector<std::string> DeployedPlanIds() = 0;
+    // Stores the target's state JSON while `owner` holds the lease; false otherwise.
+    virtual bool SaveTargetState(const std::string& plan_id, const std::string& owner, const std::string& state) = 0;
+    // Stores `sealed` as the plan's secret unless one is stored; returns the stored one (generated once).
+    virtual std::string EnsureSecret(const std::string& plan_id, const std::string& sealed) = 0;
+    // Sets the light; with `unless_busy` (the monitor) only while no job of the plan is queued or running.
+    virtual void SetLight(const std::string& plan_id, const PlanLight& light, bool unless_busy) = 0;
+    // After a successful deploy/redeploy: deployed, the revision and its document, when.
+    virtual void MarkDeployed(const std::string& plan_id, std::int64_t revision, const std::string& document,
+                              TimeMs at) = 0;
+    // After a successful destroy: nothing deployed, state null.
+    virtual void MarkDestroyed(const std::string& plan_id) = 0;
+    // The monitor's last look.
+    virtual void SaveChecks(const std::string& plan_id, const std::string& checks, TimeMs at) = 0;
+};
+
 class Store : public UserStore, public PlanStore {
 public:
+    // Deployments, jobs, leases and secrets; shares this store's database.
+    virtual DeploymentStore& deployments() = 0;
     // True when the database answers a trivial query (readiness).
     virtual bool Ping() = 0;
 };

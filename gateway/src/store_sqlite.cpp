@@ -8,78 +8,15 @@
 #include <string>
 
 #include "migrations.hpp"
+#include "sqlite_util.hpp"
 #include "store.hpp"
+#include "store_sqlite_deploy.hpp"
 
 namespace gw {
 namespace {
 
-// A prepared statement, finalised on scope exit.
-class Statement {
-public:
-    Statement(sqlite3* db, std::string_view sql) : db_(db) {
-        if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK) {
-            throw StoreError(std::string("prepare failed: ") + sqlite3_errmsg(db));
-        }
-    }
-    ~Statement() { sqlite3_finalize(stmt_); }
-    Statement(const Statement&) = delete;
-    Statement& operator=(const Statement&) = delete;
-
-    Statement& Bind(int index, const std::string& text) {
-        Check(sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT));
-        return *this;
-    }
-    Statement& Bind(int index, std::int64_t value) {
-        Check(sqlite3_bind_int64(stmt_, index, value));
-        return *this;
-    }
-    // True while there is a row to read; false when done.
-    bool Step() {
-        const int rc = sqlite3_step(stmt_);
-        if (rc == SQLITE_ROW) return true;
-        if (rc == SQLITE_DONE) return false;
-        throw StoreError(std::string("step failed: ") + sqlite3_errmsg(db_));
-    }
-    // Runs a statement that returns no rows; gives the SQLite result code (e.g. SQLITE_CONSTRAINT).
-    int Run() { return sqlite3_step(stmt_); }
-    std::string Text(int column) const {
-        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-        return text ? std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))) : std::string();
-    }
-    std::int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
-
-private:
-    void Check(int rc) const {
-        if (rc != SQLITE_OK) throw StoreError(std::string("bind failed: ") + sqlite3_errmsg(db_));
-    }
-    sqlite3* db_;
-    sqlite3_stmt* stmt_ = nullptr;
-};
-
-// BEGIN IMMEDIATE … COMMIT, rolled back if the scope is left without Commit() (an exception).
-class Transaction {
-public:
-    explicit Transaction(sqlite3* db) : db_(db) { Exec(db_, "BEGIN IMMEDIATE"); }
-    ~Transaction() {
-        if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    }
-    void Commit() {
-        Exec(db_, "COMMIT");
-        done_ = true;
-    }
-    static void Exec(sqlite3* db, const std::string& sql) {
-        char* message = nullptr;
-        if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-            std::string text = message ? message : "unknown error";
-            sqlite3_free(message);
-            throw StoreError("sqlite: " + text);
-        }
-    }
-
-private:
-    sqlite3* db_;
-    bool done_ = false;
-};
+using sqlite::Statement;
+using sqlite::Transaction;
 
 constexpr std::string_view kCursorPrefix = "s1.";
 
@@ -111,12 +48,18 @@ public:
             Transaction::Exec(db_, "PRAGMA synchronous=NORMAL");
             Transaction::Exec(db_, "PRAGMA foreign_keys=ON");
             Migrate();
+            deployments_ = MakeSqliteDeploymentStore(db_, mutex_);
         } catch (...) {
             sqlite3_close(db_);
             throw;
         }
     }
-    ~SqliteStore() override { sqlite3_close(db_); }
+    ~SqliteStore() override {
+        deployments_.reset();
+        sqlite3_close(db_);
+    }
+
+    DeploymentStore& deployments() override { return *deployments_; }
 
     bool Ping() override {
         std::lock_guard lock(mutex_);
@@ -223,7 +166,11 @@ public:
 
     bool DeletePlan(const std::string& owner_id, const std::string& id) override {
         std::lock_guard lock(mutex_);
-        Statement s(db_, "DELETE FROM plans WHERE id = ? AND owner_id = ?");
+        // A deployed or deploying plan stays: its resources would be orphaned (destroy it first).
+        Statement s(db_,
+                    "DELETE FROM plans WHERE id = ? AND owner_id = ? AND NOT EXISTS (SELECT 1 FROM plan_targets t"
+                    " WHERE t.plan_id = plans.id AND (t.deployed = 1 OR t.state != 'null')) AND NOT EXISTS"
+                    " (SELECT 1 FROM deployments d WHERE d.plan_id = plans.id AND d.state IN ('queued', 'running'))");
         s.Bind(1, id).Bind(2, owner_id);
         if (s.Run() != SQLITE_DONE) throw StoreError(std::string("delete plan failed: ") + sqlite3_errmsg(db_));
         return sqlite3_changes(db_) > 0;
@@ -301,6 +248,7 @@ private:
 
     std::mutex mutex_;
     sqlite3* db_ = nullptr;
+    std::unique_ptr<DeploymentStore> deployments_;
 };
 
 }  // namespace

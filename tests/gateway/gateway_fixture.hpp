@@ -54,6 +54,8 @@ class GatewayTest : public ::testing::Test {
 protected:
     // Override to change settings before the server starts.
     virtual void Configure(Config& config) { (void)config; }
+    // Override to register deploy targets (e.g. a FakeTargetTestDouble) before the engine starts.
+    virtual void RegisterTargets(deploy::Engine& engine) { (void)engine; }
 
     void SetUp() override {
         site_dir_ = data_.path() / "site";
@@ -73,6 +75,7 @@ protected:
 
         GatewayOptions options;
         options.clock = [this] { return now_.load(); };
+        options.register_targets = [this](deploy::Engine& engine) { RegisterTargets(engine); };
         options.log_sink = [this](const std::string& line) {
             std::lock_guard lock(log_mutex_);
             log_lines_.push_back(line);

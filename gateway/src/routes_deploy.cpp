@@ -1,0 +1,199 @@
+// Deployments (docs/deploy.md): deploy, destroy, backup, the deployment records, connection details and
+// the password on request. Handlers check ownership (another user's plan or deployment is 404) and hand
+// the work to the deploy engine; no SQL, no target code here.
+#include "crypto.hpp"
+#include "deploy/engine.hpp"
+#include "http_util.hpp"
+#include "plan/json.hpp"
+#include "plan/validate.hpp"
+#include "routes.hpp"
+
+namespace gw {
+
+namespace {
+
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+ordered_json TimeOrNull(TimeMs ms) { return ms ? ordered_json(FormatTimestamp(ms)) : ordered_json(nullptr); }
+
+ordered_json DeploymentJson(const Deployment& d, bool with_events) {
+    ordered_json out;
+    out["id"] = d.id;
+    out["plan_id"] = d.plan_id;
+    out["revision"] = d.revision;
+    out["kind"] = d.kind;
+    out["state"] = d.state;
+    out["step"] = d.step.empty() ? ordered_json(nullptr) : ordered_json(d.step);
+    out["progress"] = d.progress;
+    ordered_json steps = ordered_json::array();
+    for (const DeploymentStep& s : d.steps) {
+        steps.push_back({{"name", s.name},
+                         {"state", s.state},
+                         {"started_at", TimeOrNull(s.started_at)},
+                         {"finished_at", TimeOrNull(s.finished_at)},
+                         {"runs", s.runs}});
+    }
+    out["steps"] = steps;
+    if (with_events) {
+        ordered_json events = ordered_json::array();
+        for (const DeploymentEvent& e : d.events) {
+            events.push_back({{"at", FormatTimestamp(e.at)}, {"level", e.level}, {"message", e.message}});
+        }
+        out["events"] = events;
+    }
+    out["error"] = d.error.empty() ? ordered_json(nullptr) : ordered_json(d.error);
+    out["created_at"] = FormatTimestamp(d.created_at);
+    out["finished_at"] = TimeOrNull(d.finished_at);
+    return out;
+}
+
+void ReplyPlanNotFound(RouteContext& ctx) { ReplyError(ctx.res, 404, "not_found", "No plan with this id."); }
+
+// An optional JSON object body: empty means {}. false when the reply has been sent.
+bool OptionalBody(RouteContext& ctx, json& out) {
+    out = json::object();
+    if (ctx.req.body.empty()) return true;
+    if (!ReadJsonBody(ctx.req, ctx.res, out)) return false;
+    if (!out.is_object()) {
+        ReplyError(ctx.res, 422, "request.invalid", "The body must be a JSON object.",
+                   {Detail("", "type.object_expected", "Send a JSON object, or no body.")});
+        return false;
+    }
+    return true;
+}
+
+// body[key] as a boolean (default when absent); false when the reply (422) has been sent.
+bool BoolOption(RouteContext& ctx, const json& body, const char* key, bool& value) {
+    if (!body.contains(key)) return true;
+    if (!body[key].is_boolean()) {
+        const std::string message = std::string(key) + " must be true or false.";
+        ReplyError(ctx.res, 422, "request.invalid", message,
+                   {Detail(std::string("/") + key, "type.boolean_expected", message)});
+        return false;
+    }
+    value = body[key].get<bool>();
+    return true;
+}
+
+void ReplyJob(RouteContext& ctx, const deploy::JobRequest& job) {
+    using Outcome = deploy::JobRequest::Outcome;
+    switch (job.outcome) {
+        case Outcome::Queued:
+            ctx.res.set_header("Location", "/v1/deployments/" + job.deployment.id);
+            ReplyJson(ctx.res, 202, {{"deployment", DeploymentJson(job.deployment, false)}});
+            return;
+        case Outcome::Busy:
+            ReplyError(ctx.res, 409, "deployment_running", job.message);
+            return;
+        case Outcome::NotDeployed:
+            ReplyError(ctx.res, 409, "not_deployed", job.message);
+            return;
+        case Outcome::NoTarget:
+            ReplyError(ctx.res, 422, "deploy.target_unavailable", job.message,
+                       {Detail("/cloud/provider", "cloud.provider_not_served", job.message)});
+            return;
+        case Outcome::NotFound:
+            ReplyPlanNotFound(ctx);
+            return;
+    }
+}
+
+}  // namespace
+
+ordered_json PlanStatusJson(const deploy::PlanStatus& s) {
+    ordered_json out;
+    out["light"] = s.light;
+    out["reason"] = s.reason;
+    if (s.light == "orange") {
+        out["step"] = s.step.empty() ? ordered_json(nullptr) : ordered_json(s.step);
+        out["progress"] = s.progress;
+    }
+    if (!s.deployment_id.empty()) out["deployment_id"] = s.deployment_id;
+    if (s.last_deployed_at) out["last_deployed_at"] = FormatTimestamp(s.last_deployed_at);
+    if (s.checked_at) {
+        out["checked_at"] = FormatTimestamp(s.checked_at);
+        out["checks"] = s.checks;
+    }
+    return out;
+}
+
+void HandleDeploy(RouteContext& ctx) {
+    const auto record = ctx.services.store.GetPlan(ctx.user_id, ctx.Param(1));
+    if (!record) return ReplyPlanNotFound(ctx);
+    // Rules evolve: the stored revision is checked again now, and an invalid plan is never deployed.
+    const plan::ParseOutcome outcome = plan::CheckPlan(record->document);
+    if (!outcome.plan || plan::HasErrors(outcome.diagnostics)) {
+        json details = json::array();
+        for (const plan::Diagnostic& d : outcome.diagnostics) {
+            if (d.severity == plan::Severity::Error) details.push_back(Detail(d.path, d.code, d.message));
+        }
+        ReplyError(ctx.res, 422, "plan.invalid",
+                   "The plan has " + std::to_string(details.size()) +
+                       (details.size() == 1 ? " problem" : " problems") + "; fix it before deploying.",
+                   details);
+        return;
+    }
+    ReplyJob(ctx, ctx.services.engine.Deploy(*record, *outcome.plan));
+}
+
+void HandleListDeployments(RouteContext& ctx) {
+    const std::string plan_id = ctx.Param(1);
+    if (!ctx.services.store.GetPlan(ctx.user_id, plan_id)) return ReplyPlanNotFound(ctx);
+    ordered_json items = ordered_json::array();
+    for (const Deployment& d : ctx.services.engine.List(ctx.user_id, plan_id)) items.push_back(DeploymentJson(d, false));
+    ReplyJson(ctx.res, 200, {{"items", items}});
+}
+
+void HandleGetDeployment(RouteContext& ctx) {
+    const auto d = ctx.services.engine.Get(ctx.user_id, ctx.Param(1));
+    if (!d) return ReplyError(ctx.res, 404, "not_found", "No deployment with this id.");
+    ReplyJson(ctx.res, 200, {{"deployment", DeploymentJson(*d, true)}});
+}
+
+void HandleDestroy(RouteContext& ctx) {
+    json body;
+    if (!OptionalBody(ctx, body)) return;
+    bool final_backup = true;
+    if (!BoolOption(ctx, body, "final_backup", final_backup)) return;
+    const auto record = ctx.services.store.GetPlan(ctx.user_id, ctx.Param(1));
+    if (!record) return ReplyPlanNotFound(ctx);
+    ReplyJob(ctx, ctx.services.engine.Destroy(*record, final_backup));
+}
+
+void HandleBackup(RouteContext& ctx) {
+    json body;
+    if (!OptionalBody(ctx, body)) return;
+    bool validate = true;
+    if (!BoolOption(ctx, body, "validate", validate)) return;
+    const auto record = ctx.services.store.GetPlan(ctx.user_id, ctx.Param(1));
+    if (!record) return ReplyPlanNotFound(ctx);
+    ReplyJob(ctx, ctx.services.engine.Backup(*record, validate));
+}
+
+void HandleConnection(RouteContext& ctx) {
+    const std::string plan_id = ctx.Param(1);
+    if (!ctx.services.store.GetPlan(ctx.user_id, plan_id)) return ReplyPlanNotFound(ctx);
+    const auto info = ctx.services.engine.Connection(ctx.user_id, plan_id);
+    if (!info) return ReplyError(ctx.res, 404, "not_found", "The plan is not deployed; deploy it first.");
+    ordered_json endpoints = ordered_json::array();
+    for (const deploy::Endpoint& e : info->endpoints) {
+        endpoints.push_back({{"role", e.role}, {"host", e.host}, {"port", e.port}});
+    }
+    ReplyJson(ctx.res, 200, {{"endpoints", endpoints}, {"database", info->database}, {"user", info->user}});
+}
+
+void HandleConnectionPassword(RouteContext& ctx) {
+    const std::string plan_id = ctx.Param(1);
+    if (!ctx.services.store.GetPlan(ctx.user_id, plan_id)) return ReplyPlanNotFound(ctx);
+    auto password = ctx.services.engine.Password(ctx.user_id, plan_id);
+    if (!password) return ReplyError(ctx.res, 404, "not_found", "The plan is not deployed; deploy it first.");
+    // POST, not GET: the password is handed out only on a deliberate request, and /v1 answers no-store.
+    ordered_json body = {{"password", *password}};
+    Wipe(*password);
+    ReplyJson(ctx.res, 200, body);
+    // The serialized body lives on in res.body until httplib sends it; this copy is wiped.
+    Wipe(body["password"].get_ref<std::string&>());
+}
+
+}  // namespace gw

@@ -1,0 +1,245 @@
+// The deploy engine against a real SQLite store, without HTTP: lease expiry takeover by a second engine,
+// resume after a crash (a "running" step runs once more, finished ones never), Wait re-queues with its
+// delay, shutdown interrupts and hands the job on, two live engines never run one step twice, and the
+// AES-256-GCM secret box.
+#include <sys/stat.h>
+
+#include <atomic>
+
+#include "deploy/engine.hpp"
+#include "deploy/secret_box.hpp"
+#include "fake_target_test_double.hpp"
+#include "gateway_fixture.hpp"
+#include "plan/json.hpp"
+
+namespace gw::test {
+namespace {
+
+using deploy::Engine;
+using deploy::EngineOptions;
+
+class DeployEngineTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        store_ = OpenSqliteStore(dir_.path() / "store.sqlite3");
+        ASSERT_TRUE(store_->CreateUser({"u_owner", "owner@example.com", "hash", 1}));
+        std::array<unsigned char, 32> key{};
+        key.fill(7);
+        box_.emplace(key);
+    }
+
+    std::unique_ptr<Engine> NewEngine(const std::string& owner, int workers = 1) {
+        EngineOptions options;
+        options.owner_id = owner;
+        options.workers = workers;
+        options.lease_ms = kLeaseMs;
+        options.poll_ms = 20;
+        options.monitor_interval_ms = 0;
+        options.clock = [this] { return now_.load(); };
+        auto engine = std::make_unique<Engine>(store_->deployments(), *box_, log_, options);
+        engine->Register(fake_.Clone());
+        return engine;
+    }
+
+    PlanRecord NewPlan(const std::string& id) {
+        plan::Plan p = plan::DefaultPlan("engine test");
+        p.id = id;
+        p.revision = 1;
+        PlanRecord r{id, "u_owner", p.name, "development", 1, plan::DumpPlan(p), now_, now_};
+        store_->InsertPlan(r);
+        return r;
+    }
+
+    std::string Deploy(Engine& engine, const PlanRecord& record) {
+        auto parsed = plan::ParsePlan(record.document);
+        auto job = engine.Deploy(record, *parsed.plan);
+        EXPECT_EQ(job.outcome, deploy::JobRequest::Outcome::Queued) << job.message;
+        return job.deployment.id;
+    }
+
+    Deployment Load(const std::string& id) { return *store_->deployments().GetDeployment("", id, true); }
+
+    // Waits (real time) until the deployment reaches `state`.
+    bool WaitState(const std::string& id, const std::string& state, int ms = 10000) {
+        for (int i = 0; i < ms / 10; ++i) {
+            if (Load(id).state == state) return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        return false;
+    }
+
+    static constexpr int kLeaseMs = 30000;
+    TempDir dir_;
+    std::unique_ptr<Store> store_;
+    std::optional<deploy::SecretBox> box_;
+    Log log_{[](const std::string&) {}};
+    FakeTargetTestDouble fake_{"aws"};
+    std::atomic<TimeMs> now_{1'800'000'000'000};
+};
+
+TEST_F(DeployEngineTest, ExpiredLeaseOfADeadGatewayIsTakenOverByAnother) {
+    const PlanRecord plan = NewPlan("p_lease");
+    auto queueing = NewEngine("gw_queue");  // never started: only queues
+    const std::string id = Deploy(*queueing, plan);
+    // A gateway took the job and died at once: its lease stays in the store until it expires.
+    ASSERT_TRUE(store_->deployments().ClaimJob("gw_dead", now_, now_ + kLeaseMs));
+
+    auto survivor = NewEngine("gw_survivor");
+    survivor->Start();
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    EXPECT_EQ(fake_.Calls("render"), 0) << "took a lease that had not expired";
+    EXPECT_EQ(Load(id).state, "queued");
+
+    now_ += kLeaseMs + 1;
+    ASSERT_TRUE(WaitState(id, "succeeded"));
+    EXPECT_EQ(fake_.Calls("render"), 1);
+    EXPECT_EQ(fake_.Calls("monitor"), 1);
+    // The survivor released the lease when done: the monitor (any gateway) can take the plan now.
+    EXPECT_TRUE(store_->deployments().TryLeasePlan("p_lease", "gw_other", now_, now_ + kLeaseMs));
+}
+
+TEST_F(DeployEngineTest, ResumeAfterCrashRerunsTheRunningStepOnceAndNoFinishedStep) {
+    const PlanRecord plan = NewPlan("p_crash");
+    auto queueing = NewEngine("gw_queue");
+    const std::string id = Deploy(*queueing, plan);
+    // What a kill -9 during "install" leaves: render and provision done, install running, lease held.
+    auto claimed = store_->deployments().ClaimJob("gw_killed", now_, now_ + kLeaseMs);
+    ASSERT_TRUE(claimed);
+    claimed->state = "running";
+    claimed->step = "install";
+    for (int i = 0; i < 2; ++i) claimed->steps[i] = {claimed->steps[i].name, "done", now_, now_, 1};
+    claimed->steps[2] = {"install", "running", now_, 0, 1};
+    ASSERT_TRUE(store_->deployments().SaveDeployment(*claimed, "gw_killed"));
+    ASSERT_TRUE(store_->deployments().SaveTargetState("p_crash", "gw_killed", R"({"port":6543,"provisions":1})"));
+
+    auto restarted = NewEngine("gw_restarted");
+    restarted->Start();
+    now_ += kLeaseMs + 1;
+    ASSERT_TRUE(WaitState(id, "succeeded"));
+    EXPECT_EQ(fake_.Calls("render"), 0);
+    EXPECT_EQ(fake_.Calls("provision"), 0);
+    EXPECT_EQ(fake_.Calls("install"), 1);
+    EXPECT_EQ(fake_.Calls("configure"), 1);
+    EXPECT_EQ(fake_.Calls("monitor"), 1);
+    const Deployment d = Load(id);
+    EXPECT_EQ(d.steps[0].runs, 1);
+    EXPECT_EQ(d.steps[2].runs, 2);  // once before the crash, once after
+    EXPECT_EQ(d.steps[3].runs, 1);
+    bool said_so = false;
+    for (const auto& e : d.events) said_so |= e.message == "Running install again: its previous run was interrupted.";
+    EXPECT_TRUE(said_so);
+    // The state written before the crash reached the steps after it.
+    EXPECT_EQ(store_->deployments().GetPlanTarget("p_crash")->state, R"({"port":6543,"provisions":1})");
+}
+
+TEST_F(DeployEngineTest, WaitRequeuesTheStepWithItsDelay) {
+    const PlanRecord plan = NewPlan("p_wait");
+    fake_.WaitOnce("provision", 60000);
+    auto engine = NewEngine("gw_a");
+    engine->Start();
+    const std::string id = Deploy(*engine, plan);
+    ASSERT_TRUE(fake_.WaitForCalls("provision", 1));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    Deployment d = Load(id);
+    EXPECT_EQ(d.state, "running");
+    EXPECT_EQ(d.steps[1].state, "running");
+    EXPECT_EQ(d.not_before, now_ + 60000);
+    EXPECT_EQ(fake_.Calls("provision"), 1) << "polled before the delay";
+    // While waiting, no gateway holds the plan: any of them may pick the job up when it is due.
+    now_ += 60000;
+    ASSERT_TRUE(WaitState(id, "succeeded"));
+    EXPECT_EQ(fake_.Calls("provision"), 2);
+    EXPECT_EQ(Load(id).steps[1].runs, 1);  // a poll is not a new run
+}
+
+TEST_F(DeployEngineTest, ShutdownInterruptsAndTheNextEngineContinuesAtOnce) {
+    const PlanRecord plan = NewPlan("p_stop");
+    fake_.Block("install");
+    auto first = NewEngine("gw_first");
+    first->Start();
+    const std::string id = Deploy(*first, plan);
+    ASSERT_TRUE(fake_.WaitForCalls("install", 1));
+    first->Shutdown();  // the blocked step sees should_stop and returns Interrupted
+    EXPECT_EQ(Load(id).state, "running");
+    fake_.Release("install");
+
+    auto second = NewEngine("gw_second");
+    second->Start();  // no clock change: the lease was handed back, not left to expire
+    ASSERT_TRUE(WaitState(id, "succeeded"));
+    EXPECT_EQ(fake_.Calls("render"), 1);
+    EXPECT_EQ(fake_.Calls("install"), 2);
+}
+
+TEST_F(DeployEngineTest, TwoLiveEnginesShareTheQueueWithoutRunningAStepTwice) {
+    std::vector<std::string> ids;
+    auto a = NewEngine("gw_a", 2);
+    auto b = NewEngine("gw_b", 2);
+    for (int i = 0; i < 6; ++i) ids.push_back(Deploy(*a, NewPlan("p_many" + std::to_string(i))));
+    a->Start();
+    b->Start();
+    for (const std::string& id : ids) ASSERT_TRUE(WaitState(id, "succeeded"));
+    for (const char* step : {"render", "provision", "install", "configure", "verify", "monitor"}) {
+        EXPECT_EQ(fake_.Calls(step), 6) << step;
+    }
+}
+
+TEST_F(DeployEngineTest, AProviderWithoutATargetIsRefusedAndNothingIsQueued) {
+    const PlanRecord record = NewPlan("p_gcp");
+    plan::Plan parsed = *plan::ParsePlan(record.document).plan;
+    parsed.cloud.provider = "gcp";
+    auto engine = NewEngine("gw_a");
+    const auto job = engine->Deploy(record, parsed);
+    EXPECT_EQ(job.outcome, deploy::JobRequest::Outcome::NoTarget);
+    EXPECT_NE(job.message.find("\"gcp\""), std::string::npos) << job.message;
+    EXPECT_TRUE(store_->deployments().ListDeployments("u_owner", "p_gcp", 10).empty());
+}
+
+TEST(SecretBoxTest, SealsWithFreshNoncesAndOpensOnlyForTheSamePlanAndKey) {
+    TempDir dir;
+    bool created = false;
+    std::string error;
+    auto box = deploy::SecretBox::LoadOrCreate(dir.path() / "secret.key", created, error);
+    ASSERT_TRUE(box) << error;
+    EXPECT_TRUE(created);
+    struct stat info {};
+    ASSERT_EQ(stat((dir.path() / "secret.key").c_str(), &info), 0);
+    EXPECT_EQ(info.st_mode & 0777, 0600u);
+    EXPECT_EQ(info.st_size, 32);
+
+    const std::string password = deploy::GeneratePassword();
+    EXPECT_GE(password.size(), 24u);
+    EXPECT_EQ(password.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+              std::string::npos);
+    EXPECT_NE(password, deploy::GeneratePassword());
+
+    const std::string a = box->Seal(password, "p_one");
+    const std::string b = box->Seal(password, "p_one");
+    EXPECT_NE(a, b);  // a fresh nonce each time
+    EXPECT_EQ(a.find(password), std::string::npos);
+    EXPECT_EQ(box->Open(a, "p_one"), password);
+    EXPECT_FALSE(box->Open(a, "p_two"));  // bound to its plan
+    std::string tampered = a;
+    tampered[tampered.size() / 2] = tampered[tampered.size() / 2] == 'A' ? 'B' : 'A';
+    EXPECT_FALSE(box->Open(tampered, "p_one"));
+    EXPECT_FALSE(box->Open("not sealed at all", "p_one"));
+
+    // The same key file on the next start opens it; another key does not.
+    auto again = deploy::SecretBox::LoadOrCreate(dir.path() / "secret.key", created, error);
+    ASSERT_TRUE(again);
+    EXPECT_FALSE(created);
+    EXPECT_EQ(again->Open(a, "p_one"), password);
+    auto other = deploy::SecretBox::LoadOrCreate(dir.path() / "other.key", created, error);
+    EXPECT_FALSE(other->Open(a, "p_one"));
+
+    // A key file others can read, or of the wrong size, is refused with the reason.
+    chmod((dir.path() / "other.key").c_str(), 0644);
+    EXPECT_FALSE(deploy::SecretBox::LoadOrCreate(dir.path() / "other.key", created, error));
+    EXPECT_NE(error.find("chmod 600"), std::string::npos);
+    WriteFile(dir.path() / "short.key", "too short");
+    chmod((dir.path() / "short.key").c_str(), 0600);
+    EXPECT_FALSE(deploy::SecretBox::LoadOrCreate(dir.path() / "short.key", created, error));
+    EXPECT_NE(error.find("exactly 32 bytes"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace gw::test
