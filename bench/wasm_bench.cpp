@@ -61,5 +61,8 @@ int main() {
     Report("Validate500Components", [&] { return plan::Validate(big).size(); });
     Report("Transform500Components",
            [&] { return plan::Transform(big, plan::Target::AwsCloudFormation).documents.size(); });
+    const plan::Plan large = bench::LargeAwsStackPlan();
+    Report("TransformLargeAwsStack",
+           [&] { return plan::Transform(large, plan::Target::AwsCloudFormation).documents.size(); });
     return 0;
 }

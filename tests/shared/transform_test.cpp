@@ -237,6 +237,42 @@ TEST(Transform, GoldenTemplates) {
 
 namespace {
 
+// `databases` VMs each hosting one PostgreSQL (backups on, no replicas: 7 resources each).
+plan::Plan ManyDatabases(int databases) {
+    plan::Plan p = plan::DefaultPlan("many");
+    const plan::Component vm = p.components[0], pg = p.components[1];
+    p.components.clear();
+    for (int i = 0; i < databases; ++i) {
+        plan::Component v = vm, d = pg;
+        v.id = "vm-" + std::to_string(i);
+        d.id = "pg-" + std::to_string(i);
+        std::get<plan::PostgresSpec>(d.spec).host = v.id;
+        p.components.push_back(v);
+        p.components.push_back(d);
+    }
+    return p;
+}
+
+TEST(Transform, RefusesMoreResourcesThanOneStackHolds) {
+    // 71 databases x 7 = 497 resources: one stack takes it, and the count the refusal uses is the real one.
+    const json fits = Render(ManyDatabases(71));
+    EXPECT_EQ(fits["Resources"].size(), 497u);
+    // 72 x 7 = 504: refused before any work, with the numbers and what to do.
+    const auto r = plan::Transform(ManyDatabases(72), plan::Target::AwsCloudFormation);
+    EXPECT_TRUE(r.documents.empty());
+    ASSERT_FALSE(r.diagnostics.empty());
+    EXPECT_EQ(r.diagnostics.back().code, "transform.too_many_resources");
+    EXPECT_NE(r.diagnostics.back().message.find("504"), std::string::npos) << r.diagnostics.back().message;
+    EXPECT_NE(r.diagnostics.back().message.find("Split"), std::string::npos);
+}
+
+TEST(Transform, TextFromThePlanIsEscapedIntoValidJson) {
+    plan::Plan p = plan::DefaultPlan("Orders \"EU\" \\ Zürich team");
+    const json t = Render(p);
+    EXPECT_EQ(t["Description"].get<std::string>().find("Orders \"EU\" \\ Zürich team"), std::string("CloudSketch plan \"").size());
+    EXPECT_EQ(t["Resources"]["Pg1Primary"]["Properties"]["Tags"][0]["Value"], "Orders \"EU\" \\ Zürich team pg-1 primary");
+}
+
 TEST(Transform, APlanWithoutADatabaseRendersNothing) {
     plan::Plan p = plan::DefaultPlan();
     p.components.pop_back();

@@ -1,17 +1,34 @@
 #pragma once
-// Internal: the CloudFormation pieces for one PostgreSQL component (see emit_cloudformation.cpp).
-#include <nlohmann/json.hpp>
+// Internal: the CloudFormation template (see emit_cloudformation.cpp).
+#include <cstddef>
+#include <string>
+#include <vector>
 
 #include "plan/catalog.hpp"
 #include "plan/diagnostic.hpp"
 #include "plan/plan.hpp"
+#include "plan/server_config.hpp"
 
 namespace plan::detail {
 
-// Adds the parameters, resources and outputs of the postgres component at `db_index` (whose host VM
-// runs `type` with `image`) to the three template sections. Plan-aware warnings go to `diagnostics`.
-void EmitDatabase(const Plan& plan, std::size_t db_index, const InstanceType& type, const OsImage& image,
-                  nlohmann::ordered_json& parameters, nlohmann::ordered_json& resources,
-                  nlohmann::ordered_json& outputs, Diagnostics& diagnostics);
+// One postgres component resolved for CloudFormation: its host's instance type and image, and the server
+// configuration it runs there.
+struct CfnDatabase {
+    std::size_t index = 0;  // into plan.components
+    const InstanceType* type = nullptr;
+    OsImage image;
+    ServerConfig config;    // its warnings (the memory guardrail) belong in the transform's diagnostics
+};
+
+CfnDatabase PrepareDatabase(const Plan& plan, std::size_t index, const InstanceType& type, OsImage image);
+
+// CloudFormation's limit on resources in one stack.
+inline constexpr int kMaxStackResources = 500;
+
+// The resources the template gives one database (to check kMaxStackResources before any work).
+int CountResources(const PostgresSpec& pg);
+
+// The whole template (JSON text ending in a newline) for `databases`, in plan order.
+std::string WriteCloudFormation(const Plan& plan, const std::vector<CfnDatabase>& databases);
 
 }  // namespace plan::detail

@@ -15,8 +15,6 @@
 namespace plan {
 namespace {
 
-using nlohmann::ordered_json;
-
 // PostgreSQL majors packaged in Amazon Linux 2023's own repositories (postgresqlNN-server).
 const std::set<std::string, std::less<>> kAmazonLinuxPostgres{"15", "16", "17"};
 
@@ -77,39 +75,38 @@ bool CheckTarget(const Plan& plan, std::string_view provider, std::string_view d
 }
 
 TransformResult EmitCloudFormation(const Plan& plan, TransformResult result) {
-    ordered_json parameters;
-    parameters["VpcId"] = {{"Type", "AWS::EC2::VPC::Id"}, {"Description", "VPC the database servers run in"}};
-    parameters["SubnetId"] = {{"Type", "AWS::EC2::Subnet::Id"},
-                              {"Description", "Subnet of that VPC for the servers (public only if the plan says so)"}};
-    ordered_json resources;
-    ordered_json outputs;
+    // Refuse before any work a stack could not take.
+    int resources = 0;
+    for (const Component& c : plan.components) {
+        if (const auto* pg = std::get_if<PostgresSpec>(&c.spec)) resources += detail::CountResources(*pg);
+    }
+    if (resources > detail::kMaxStackResources) {
+        result.diagnostics.push_back(
+            {Severity::Error, "/components", "transform.too_many_resources",
+             "This plan needs " + std::to_string(resources) + " CloudFormation resources; one stack holds at most " +
+                 std::to_string(detail::kMaxStackResources) +
+                 ". Split it into several plans (a database with its VM needs 5 to 8, plus one per replica)."});
+        return result;
+    }
+    std::vector<detail::CfnDatabase> databases;
     for (std::size_t i = 0; i < plan.components.size(); ++i) {
         const auto* pg = std::get_if<PostgresSpec>(&plan.components[i].spec);
         if (pg == nullptr) continue;
         const VmSpec& vm = std::get<VmSpec>(plan.Find(pg->host)->spec);
         const InstanceType* type = ResolveInstance(plan, vm);
-        const ImageResult image = type ? ImageForVm(plan.cloud.provider, vm, type->arch) : ImageResult{};
+        ImageResult image = type ? ImageForVm(plan.cloud.provider, vm, type->arch) : ImageResult{};
         if (type == nullptr || !image.image) {
             // CheckHardware reported why; keep going so every problem is listed at once.
             if (image.problem) result.diagnostics.push_back(*image.problem);
             continue;
         }
-        detail::EmitDatabase(plan, i, *type, *image.image, parameters, resources, outputs, result.diagnostics);
+        databases.push_back(detail::PrepareDatabase(plan, i, *type, std::move(*image.image)));
+        const Diagnostics& warnings = databases.back().config.warnings;
+        result.diagnostics.insert(result.diagnostics.end(), warnings.begin(), warnings.end());
     }
     if (HasErrors(result.diagnostics)) return result;
-
-    ordered_json tpl;
-    tpl["AWSTemplateFormatVersion"] = "2010-09-09";
-    tpl["Description"] = "CloudSketch plan \"" + plan.name + "\" (" + std::string(ToString(plan.environment)) +
-                         "): PostgreSQL on EC2, tuned, secured and backed up.";
-    tpl["Metadata"] = {{"CloudSketch", {{"plan", plan.id.empty() ? "unsaved" : plan.id},
-                                        {"revision", plan.revision},
-                                        {"schema_version", plan.schema_version}}}};
-    tpl["Parameters"] = std::move(parameters);
-    tpl["Resources"] = std::move(resources);
-    tpl["Outputs"] = std::move(outputs);
-    result.documents.push_back({Slug(plan.name) + ".cloudformation.json", "application/json",
-                                tpl.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"});
+    result.documents.push_back(
+        {Slug(plan.name) + ".cloudformation.json", "application/json", detail::WriteCloudFormation(plan, databases)});
     return result;
 }
 
