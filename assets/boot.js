@@ -79,6 +79,16 @@
   window.addEventListener('hashchange', route);
   route();
 
+  // Offline: the service worker (site root, so its scope is the whole site; sw.js says how it caches)
+  // serves the page and the app when there is no network. Registered after the page has loaded so it
+  // never competes with the app's first download; plans themselves are kept by the app in IndexedDB.
+  if ('serviceWorker' in navigator && location.protocol !== 'file:') {
+    const register = () => navigator.serviceWorker.register('sw.js').catch((e) => {
+      console.warn('Offline use is not available: ' + e.message);
+    });
+    if (document.readyState === 'complete') register(); else window.addEventListener('load', register);
+  }
+
   // Test hooks. The app draws on a canvas, so tests ask it where a widget is, then click there with
   // the real mouse. Rectangles come from the last frame, converted to CSS pixels of the viewport.
   function toCss(widget) {
@@ -98,5 +108,7 @@
     screen: () => (ready() ? Module.UTF8ToString(Module._cs_ui_screen()) : ''),
     widgets: () => (ready() ? JSON.parse(Module.UTF8ToString(Module._cs_ui_widgets())).map(toCss) : []),
     widget: (id) => window.csUi.widgets().find((w) => w.id === id) || null,
+    // CPU milliseconds of each frame since the last call (bench/web_frame_time.mjs reads p50/p95).
+    frameTimes: () => (ready() ? JSON.parse(Module.UTF8ToString(Module._cs_ui_frame_times())) : []),
   };
 })();

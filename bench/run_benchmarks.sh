@@ -2,7 +2,9 @@
 # Transform and validate, natively (Google Benchmark: transform_bench), in wasm under node (wasm_bench)
 # and the AWS CDK synthesising the equivalent stack (cdk/synth_bench.mjs), in one run; prints the figures
 # and the ratios, and checks the issue's targets:
-#   the one-VM plan transforms in under 50 us natively; a 500-component plan validates in under 2 ms in wasm.
+#   the one-VM plan transforms in under 50 us natively; a 500-component plan validates in under 2 ms in wasm;
+#   the web app downloads under 800 KB gzip, draws its first frame in under 1.5 s, and keeps p95 frame time
+#   under 16 ms with 200 components (bench/web_size.sh, web_first_frame.mjs, web_frame_time.mjs).
 #
 #   bench/run_benchmarks.sh [native build dir] [web build dir]    (defaults: build/native build/web)
 # The native dir needs transform_bench and wasm_bench (cmake --build DIR --target transform_bench wasm_bench);
@@ -45,8 +47,18 @@ else
   echo "skipped: run npm install in bench/cdk" | tee "$out/cdk.txt"
 fi
 
+# The browser app: download size, first frame, frame time with 200 components (docs/web.md).
+bench_failed=0
+echo "== web app (site: $web/site)"
+if [[ -f "$web/site/app.wasm" && -x "$native/bin/cs-gateway" ]]; then
+  "$root/bench/web_size.sh" "$web/site" || bench_failed=1
+  CS_GATEWAY_BIN="$native/bin/cs-gateway" node "$root/bench/web_frame_time.mjs" "$web/site" || bench_failed=1
+else
+  echo "skipped: build the site (cmake --build $web --target site) and cs-gateway ($native)"
+fi
+
 echo "== ratios"
-node - "$out" <<'JS'
+node - "$out" <<'JS' || bench_failed=1
 const fs = require('fs');
 const dir = process.argv[2];
 const read = (f) => Object.fromEntries(fs.readFileSync(`${dir}/${f}`, 'utf8').split('\n')
@@ -76,3 +88,4 @@ for (const [what, ns, limit] of checks) {
 }
 process.exitCode = failed ? 1 : 0;
 JS
+exit "$bench_failed"

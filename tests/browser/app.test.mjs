@@ -155,7 +155,8 @@ async function newUserJourney(page) {
   await type(page, 'plan/name-input', 'Orders DB (prod)');
   await click(page, 'plan/rename');
   await page.waitForFunction(() => window.csUi.widget('plan/title')?.text === 'Orders DB (prod)', null, { timeout: 20000 });
-  assert.equal(Number((await widget(page, 'plan/revision')).text), revision + 1);
+  // Saved on the device at once, then synced: the revision moves when the server has accepted it.
+  await page.waitForFunction((r) => window.csUi.widget('plan/revision')?.text === String(r), revision + 1, { timeout: 20000 });
   const saved = await api('GET', `/v1/plan/${listed.body.items[0].id}`, token);
   assert.equal(saved.body.plan.name, 'Orders DB (prod)');
   assert.equal(saved.body.revision, revision + 1);

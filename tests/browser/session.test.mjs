@@ -1,6 +1,6 @@
 // The app's less happy paths in headless Chromium against a real gateway: a wrong password, a plan
-// changed elsewhere (409 on rename), a revoked session (401), high-DPI rendering with window resizes,
-// and a browser without WebGL 2.
+// changed elsewhere (409 on rename: both versions shown, "take theirs"), a revoked session (401),
+// high-DPI rendering with window resizes, and a browser without WebGL 2.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -80,10 +80,14 @@ test('log in, rename a plan someone else just changed, then lose the session', a
     await click(page, 'plan/rename');
     await page.waitForFunction(() => /changed elsewhere/.test(window.csUi.widget('plan/warning')?.text || ''), null,
                                { timeout: 20000 });
+    // Both versions are shown; taking theirs drops the rename (offline.test.mjs keeps "mine").
+    assert.equal((await widget(page, 'conflict/mine')).text, 'Billing (mine)');
+    assert.equal((await widget(page, 'conflict/theirs')).text, 'Billing (theirs)');
+    await screenshot(page, '11-rename-conflict');
+    await click(page, 'conflict/take-theirs');
     await page.waitForFunction(() => window.csUi.widget('plan/title')?.text === 'Billing (theirs)', null, { timeout: 20000 });
     assert.equal(Number((await widget(page, 'plan/revision')).text), put.body.revision);
     assert.equal((await api('GET', `/v1/plan/${created.body.id}`, signup.body.token)).body.plan.name, 'Billing (theirs)');
-    await screenshot(page, '11-rename-conflict');
 
     // The session is revoked elsewhere: the next call sends the user back to the login form.
     const token = await page.evaluate(() => JSON.parse(localStorage.getItem('cloudsketch.session')).token);

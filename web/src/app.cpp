@@ -65,6 +65,9 @@ App::App() {
             Session session = *result.value;
             if (session.email.empty()) session.email = stored.email;
             SignedIn(std::move(session));
+        } else if (result.error.status == 0) {
+            // No network: the stored session is all we know; work from this device until it answers.
+            SignedIn(stored, /*offline=*/true);
         } else if (!SessionLost(result.error)) {
             state_.screen = Screen::Login;
             state_.auth.error = result.error.Describe();
@@ -75,6 +78,11 @@ App::App() {
 void App::Frame() {
     state_.now_unix = platform::NowUnixSeconds();
     client_.Poll();
+    std::vector<std::function<void()>> stored;
+    stored.swap(db_ready_);
+    for (auto& run : stored) run();
+    MaybeSync();
+    PublishSyncState();
 
     ProbeBeginFrame();
     Intents intents;
@@ -84,6 +92,10 @@ void App::Frame() {
         case Screen::Signup: DrawAuth(state_, intents); break;
         case Screen::Dashboard: DrawDashboard(state_, intents); break;
         case Screen::Plan: DrawPlanView(state_, intents); break;
+    }
+    if (state_.screen == Screen::Dashboard || state_.screen == Screen::Plan) {
+        DrawSyncIndicator(state_);
+        DrawConflict(state_, intents);
     }
     for (const Intent& intent : intents) Apply(intent);
     PollDeployment();
@@ -116,12 +128,8 @@ void App::Apply(const Intent& intent) {
         case Intent::Kind::RenamePlan: RenamePlan(); break;
         case Intent::Kind::DeletePlan: DeletePlan(intent.id); break;
         case Intent::Kind::SavePlan: SavePlan(SaveKind::Edits); break;
-        case Intent::Kind::KeepMine: KeepMine(); break;
-        case Intent::Kind::LoadTheirs: {
-            const std::string id = state_.plan.id;  // OpenPlan resets state_.plan
-            OpenPlan(id);
-            break;
-        }
+        case Intent::Kind::KeepMine: Resolve(intent.id.empty() ? state_.plan.id : intent.id, true); break;
+        case Intent::Kind::LoadTheirs: Resolve(intent.id.empty() ? state_.plan.id : intent.id, false); break;
         case Intent::Kind::DeployPlan: DeployPlan(); break;
         case Intent::Kind::Download:
             if (const auto& preview = state_.plan.editor.preview; preview && !preview->filename.empty()) {
@@ -161,20 +169,26 @@ void App::SubmitAuth() {
     }
 }
 
-void App::SignedIn(Session session) {
+void App::SignedIn(Session session, bool offline) {
     client_.SetToken(session.token);
     SaveSession(session);
     state_.session = std::move(session);
     state_.auth = AuthForm{};
     state_.dashboard = DashboardState{};
     state_.screen = Screen::Dashboard;
-    LoadPlans();
+    online_ = !offline;
+    if (offline) WentOffline();
+    LoadLocal();  // then LoadPlans()
 }
 
 void App::SignOut(std::string notice) {
     platform::StorageRemove(kSessionKey);
     client_.SetToken({});
     const std::string email = state_.session.email;
+    // What is on this device stays there (under the account's prefix) and syncs at the next sign-in.
+    local_ = LocalPlans{};
+    local_loaded_ = false;
+    sending_.clear();
     state_ = AppState{};
     state_.screen = Screen::Login;
     state_.auth.email = email;  // most people sign back in with the same address
@@ -188,17 +202,29 @@ bool App::SessionLost(const ApiError& error) {
 }
 
 void App::LoadPlans() {
+    if (!local_loaded_) return;  // LoadLocal() lists once the device's plans are in
     state_.dashboard.loading = true;
     client_.ListPlans([this](ApiResult<std::vector<PlanSummary>> result) {
         DashboardState& dashboard = state_.dashboard;
         dashboard.loading = false;
         if (!result.ok()) {
+            if (result.error.status == 0) return WentOffline();  // the plans on this device are shown
             if (!SessionLost(result.error)) dashboard.error = result.error.Describe();
             return;
         }
+        online_ = true;
         dashboard.error.clear();
-        dashboard.plans = std::move(*result.value);
-        dashboard.loaded = true;
+        std::set<std::string> before;
+        for (const auto& [key, plan] : local_.All()) before.insert(key);
+        const std::vector<std::string> fetch = local_.MergeListing(*result.value);
+        for (const std::string& key : before) {
+            if (local_.Find(key) == nullptr) platform::DbDelete(db_prefix_ + key);
+        }
+        for (const auto& [key, plan] : local_.All()) Persist(key);
+        // Every plan's document comes down too, so it can be opened and edited offline later.
+        for (const std::string& key : fetch) Prefetch(key);
+        RefreshRows();
+        SyncPending();
     });
 }
 
@@ -206,15 +232,22 @@ void App::CreatePlan() {
     DashboardState& dashboard = state_.dashboard;
     std::string name = Trim(dashboard.new_plan_name);
     if (name.empty()) name = "Untitled plan";
-    dashboard.creating = true;
     dashboard.error.clear();
-    client_.CreatePlan(name, [this](ApiResult<PlanResource> result) {
+    dashboard.notice.clear();
+    if (!online_) return CreateLocalPlan(name);
+    dashboard.creating = true;
+    client_.CreatePlan(name, [this, name](ApiResult<PlanResource> result) {
         DashboardState& dashboard = state_.dashboard;
         dashboard.creating = false;
         if (!result.ok()) {
+            if (result.error.status == 0) {
+                WentOffline();
+                return CreateLocalPlan(name);
+            }
             if (!SessionLost(result.error)) dashboard.error = result.error.Describe();
             return;
         }
+        Persist(local_.Accept(result.value->id, *result.value, 0));
         const auto name_it = result.value->document.find("name");
         const std::string created =
             name_it != result.value->document.end() && name_it->is_string() ? name_it->get<std::string>() : "plan";
@@ -227,16 +260,32 @@ void App::CreatePlan() {
 void App::OpenPlan(const std::string& id) {
     state_.plan = PlanViewState{};
     state_.plan.id = id;
-    state_.plan.loading = true;
     state_.screen = Screen::Plan;
-    client_.GetPlan(id, [this, id](ApiResult<PlanResource> result) {
+    const LocalPlan* plan = local_.Find(id);
+    if (plan != nullptr && plan->HasDocument()) ShowLocal(*plan);
+    // Plans with edits here are not refreshed: the server's version would come as a conflict, if any.
+    if (plan == nullptr || plan->server_id.empty() || plan->Unsynced() || plan->conflict) return;
+    state_.plan.loading = !plan->HasDocument();
+    const std::string server_id = plan->server_id;
+    client_.GetPlan(server_id, [this, id](ApiResult<PlanResource> result) {
         if (state_.screen != Screen::Plan || state_.plan.id != id) return;  // the user moved on
         state_.plan.loading = false;
         if (!result.ok()) {
+            if (result.error.status == 0) {
+                WentOffline();
+                if (!state_.plan.resource) {
+                    state_.plan.error = "This plan has not been downloaded to this device yet. Connect to the "
+                                        "internet to open it.";
+                }
+                return;
+            }
             if (!SessionLost(result.error)) state_.plan.error = result.error.Describe();
             return;
         }
-        ShowPlan(std::move(*result.value));
+        const std::string key = local_.Accept(id, *result.value, 0);
+        Persist(key);
+        if (state_.plan.readable && state_.plan.editor.doc.Dirty()) return;  // never under the user's edits
+        if (const LocalPlan* fresh = local_.Find(key)) ShowLocal(*fresh);
     });
 }
 
@@ -291,63 +340,21 @@ void App::SavePlan(SaveKind kind) {
         view.notice = "Nothing to save: no changes since the last save.";
         return;
     }
-    SendSave(view.resource->revision, kind);
+    SaveLocally(kind);
 }
 
-void App::SendSave(std::int64_t revision, SaveKind kind) {
+void App::SaveLocally(SaveKind kind) {
     PlanViewState& view = state_.plan;
     editor::Document& doc = view.editor.doc;
-    const std::uint64_t sent = doc.StateId();
-    const nlohmann::json document = nlohmann::json::parse(plan::DumpPlan(doc.Plan()));
-    view.saving = true;
-    const std::string id = view.id;
-    client_.UpdatePlan(id, revision, document, [this, id, sent, kind](ApiResult<PlanResource> result) {
-        if (state_.screen != Screen::Plan || state_.plan.id != id) return;
-        PlanViewState& view = state_.plan;
-        view.saving = false;
-        if (result.ok()) {
-            view.editor.conflict = false;
-            view.editor.doc.MarkSaved(result.value->revision, sent);
-            view.rename_to = view.editor.doc.Plan().name;
-            view.notice = kind == SaveKind::Rename ? "Renamed to \"" + view.editor.doc.Plan().name + "\"."
-                                                   : "Saved as revision " + std::to_string(result.value->revision) + ".";
-            view.resource = std::move(*result.value);
-            return;
-        }
-        if (SessionLost(result.error)) return;
-        if (result.error.code == "plan.revision_conflict") {
-            if (kind == SaveKind::Rename) {
-                // Someone saved in between and only the rename was unsaved: show their version.
-                OpenPlan(id);
-                state_.plan.warning = "This plan was changed elsewhere, so it was reloaded. Your rename was not "
-                                      "saved; please try again.";
-                return;
-            }
-            view.editor.conflict = true;
-            view.warning = "This plan was changed elsewhere since you opened it. Keep yours (saved over theirs) or "
-                           "load theirs (your unsaved changes are dropped).";
-            return;
-        }
-        view.error = result.error.Describe();
-    });
-}
-
-void App::KeepMine() {
-    PlanViewState& view = state_.plan;
-    if (!view.resource || view.saving) return;
-    view.saving = true;
-    const std::string id = view.id;
-    // The newest revision is what "theirs" is now; saving on top of it is the user's explicit choice.
-    client_.GetPlan(id, [this, id](ApiResult<PlanResource> result) {
-        if (state_.screen != Screen::Plan || state_.plan.id != id) return;
-        state_.plan.saving = false;
-        if (!result.ok()) {
-            if (!SessionLost(result.error)) state_.plan.error = result.error.Describe();
-            return;
-        }
-        state_.plan.warning.clear();
-        SendSave(result.value->revision, SaveKind::Edits);
-    });
+    const std::uint64_t state = doc.StateId();
+    // On this device first (app_sync.cpp sends it, now or when the network is back): a save never waits.
+    SaveDocument(view.id, nlohmann::json::parse(plan::DumpPlan(doc.Plan())));
+    doc.MarkSaved(view.resource->revision, state);
+    saved_state_ = state;
+    saved_kind_ = kind;
+    const std::string what = kind == SaveKind::Rename ? "Renamed to \"" + doc.Plan().name + "\"" : "Saved";
+    view.notice = online_ ? what + "; sending it to CloudSketch..."
+                          : what + " on this device; it syncs when you are back online.";
 }
 
 void App::DeployPlan() {
@@ -355,6 +362,11 @@ void App::DeployPlan() {
     editor::EditorState& editor = view.editor;
     if (!view.resource || editor.deploying || view.saving) return;
     if (!editor::DeployBlocker(view).empty()) return;  // the button says why; a shortcut must not bypass it
+    if (const LocalPlan* local = local_.Find(view.id); local != nullptr && (local->Unsynced() || local->conflict)) {
+        // The server would deploy its older revision: the saved changes must reach it first.
+        editor.deploy_message = "Your saved changes are not on the server yet; deploy once they are synced.";
+        return;
+    }
     editor.deploying = true;
     editor.deploy_message.clear();
     const std::string id = view.id;
@@ -413,7 +425,19 @@ void App::OpenPlanStatus() {
 }
 
 void App::DeletePlan(const std::string& id) {
-    client_.DeletePlan(id, [this, id](ApiResult<Empty> result) {
+    const LocalPlan* local = local_.Find(id);
+    if (local != nullptr && local->server_id.empty()) {  // never reached the server: nothing to ask it
+        state_.dashboard.notice = "Deleted \"" + local->Name() + "\".";
+        local_.Remove(id);
+        platform::DbDelete(db_prefix_ + id);
+        if (state_.screen == Screen::Plan && state_.plan.id == id) {
+            state_.screen = Screen::Dashboard;
+            state_.plan = PlanViewState{};
+        }
+        return RefreshRows();
+    }
+    const std::string server_id = local != nullptr ? local->server_id : id;
+    client_.DeletePlan(server_id, [this, id](ApiResult<Empty> result) {
         if (!result.ok() && result.error.status != 404) {  // already gone is what the user wanted
             if (SessionLost(result.error)) return;
             if (state_.screen == Screen::Plan) {
@@ -423,12 +447,12 @@ void App::DeletePlan(const std::string& id) {
             }
             return;
         }
-        auto& plans = state_.dashboard.plans;
         std::string name = "the plan";
-        if (auto it = std::find_if(plans.begin(), plans.end(), [&](const PlanSummary& p) { return p.id == id; });
-            it != plans.end()) {
-            name = "\"" + it->name + "\"";
-            plans.erase(it);
+        if (const LocalPlan* gone = local_.Find(id)) {
+            name = "\"" + gone->Name() + "\"";
+            local_.Remove(id);
+            platform::DbDelete(db_prefix_ + id);
+            RefreshRows();
         } else if (state_.plan.readable && state_.plan.id == id) {
             name = "\"" + state_.plan.editor.doc.Plan().name + "\"";
         }

@@ -1,8 +1,13 @@
 #pragma once
 // The application: owns the state and the gateway client, draws one screen per frame and carries out
 // what the views asked for. Platform-free: main.cpp drives it, platform/ gives it the browser.
+#include <functional>
+#include <set>
+#include <vector>
+
 #include "app_state.hpp"
 #include "gateway_client.hpp"
+#include "offline/local_plans.hpp"
 
 namespace ui {
 
@@ -20,18 +25,19 @@ public:
 private:
     void Apply(const Intent& intent);
     void SubmitAuth();
-    void SignedIn(Session session);
+    // `offline`: the gateway could not be reached to confirm a stored session; work from this device.
+    void SignedIn(Session session, bool offline = false);
     void SignOut(std::string notice);
     void LoadPlans();
     void CreatePlan();
     void OpenPlan(const std::string& id);
     void ShowPlan(PlanResource resource);
     void RenamePlan();
-    // What a save is for: a rename alone (a conflict then reloads theirs) or the editor's edits.
+    // What a save is for (only the notice differs): a rename, or the editor's edits.
     enum class SaveKind { Rename, Edits };
     void SavePlan(SaveKind kind);
-    void SendSave(std::int64_t revision, SaveKind kind);
-    void KeepMine();
+    // Puts the editor's plan in the device's store and queues it for the gateway (app_sync.cpp).
+    void SaveLocally(SaveKind kind);
     void DeployPlan();
     void ShowDeployment(const Deployment& deployment);
     void PollDeployment();
@@ -40,9 +46,37 @@ private:
     // True (and back to the login screen) when `error` says the session is no longer valid.
     bool SessionLost(const ApiError& error);
 
+    // Offline and sync (app_sync.cpp): plans on this device, the queue of saves, conflicts.
+    void LoadLocal();
+    void Persist(const std::string& key);
+    void ShowLocal(const LocalPlan& plan);
+    // The server accepted the shown plan's save: new revision and id, without reloading the editor.
+    void ShowSynced(const std::string& key, const PlanResource& accepted);
+    void SaveDocument(const std::string& key, nlohmann::json document);
+    void CreateLocalPlan(const std::string& name);
+    void Prefetch(const std::string& key);
+    void SyncPending();
+    void SendChange(const std::string& key);
+    void FetchConflict(const std::string& key);
+    void Resolve(const std::string& key, bool keep_mine);
+    void WentOffline();
+    void MaybeSync();          // once a frame: retries while offline, sends what is queued
+    void RefreshRows();        // dashboard rows from local_
+    void PublishSyncState();   // state_.sync for the indicator and the conflict dialog
+
     AppState state_;
     GatewayClient client_;
     unsigned frame_ = 0;
+
+    LocalPlans local_;
+    std::string db_prefix_;          // "plans/<email>/": each account's plans apart on a shared browser
+    bool local_loaded_ = false;
+    std::uint64_t saved_state_ = 0;  // the editor state last saved on the device (marked saved on sync)
+    SaveKind saved_kind_ = SaveKind::Edits;
+    bool online_ = true;             // the last gateway call got an answer
+    double next_probe_at_ = 0;       // while offline: when to try the gateway again
+    std::set<std::string> sending_;  // keys with a change on its way
+    std::vector<std::function<void()>> db_ready_;  // storage answers, run at the start of a frame
 };
 
 }  // namespace ui

@@ -27,8 +27,22 @@ struct AuthForm {
     bool focus_email = true;  // put the cursor in the email field on the next frame
 };
 
+// One dashboard row: the server's summary merged with what this device holds (offline.md rules in
+// offline/local_plans.hpp). `key` is what OpenPlan/DeletePlan take.
+struct PlanRow {
+    std::string key;
+    PlanSummary summary;   // name and environment are the local ones when edited here
+    int pending = 0;       // saves not yet on the server
+    bool conflict = false; // waiting for "keep mine" / "take theirs"
+    bool local_only = false;  // made offline, not on the server yet
+};
+
+enum class PlanSort { LastChange, Name, Status };
+
 struct DashboardState {
-    std::vector<PlanSummary> plans;
+    std::vector<PlanRow> plans;
+    std::string search;                       // case-insensitive substring of the name
+    PlanSort sort = PlanSort::LastChange;
     bool loaded = false;   // at least one answer arrived (distinguishes "no plans" from "loading")
     bool loading = false;
     bool creating = false;
@@ -55,12 +69,31 @@ struct PlanViewState {
     std::string warning;  // something the user should know before acting again (e.g. a reload after a conflict)
 };
 
+// Online/offline and unsynced changes, for the indicator; and the conflict the user must decide on.
+struct ConflictView {
+    std::string key;
+    std::string mine_name, theirs_name;
+    std::string mine_json, theirs_json;   // both versions, shown side by side
+    std::vector<std::string> differences; // JSON pointers where they differ (id/revision aside)
+    std::int64_t theirs_revision = 0;
+    bool deleted = false;                 // the server no longer has the plan
+};
+
+struct SyncState {
+    bool online = true;
+    bool syncing = false;   // a change is on its way to the server
+    int pending = 0;        // saves on this device not yet on the server
+    int conflicts = 0;
+    std::optional<ConflictView> conflict;  // the first one, shown as a modal until resolved
+};
+
 struct AppState {
     Screen screen = Screen::Starting;
     Session session;
     AuthForm auth;
     DashboardState dashboard;
     PlanViewState plan;
+    SyncState sync;
     double now_unix = 0;  // wall clock at the start of the frame, for "updated 5 min ago"
 };
 
@@ -76,9 +109,9 @@ struct Intent {
         BackToDashboard,
         RenamePlan,     // state.plan.id to state.plan.rename_to
         DeletePlan,     // confirmed already
-        SavePlan,       // PUT state.plan.editor.doc at the revision it was loaded from (Ctrl+S)
-        KeepMine,       // after a conflict: save the editor's plan over the newest revision
-        LoadTheirs,     // after a conflict: drop local edits and reload the plan
+        SavePlan,       // state.plan.editor.doc (Ctrl+S): saved on this device, then synced (app_sync.cpp)
+        KeepMine,       // conflict on plan `id` (or the one shown): our version goes over theirs
+        LoadTheirs,     // conflict on plan `id` (or the one shown): their version replaces ours
         DeployPlan,     // POST /v1/plan/{id}/deploy
         Download,       // offer state.plan.editor.preview as a file
     };

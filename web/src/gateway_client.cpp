@@ -26,6 +26,7 @@ StatusLight ReadStatus(const json& object) {
     if (it != object.end() && it->is_object()) {
         if (auto light = Str(*it, "light"); !light.empty()) status.light = light;
         status.reason = Str(*it, "reason");
+        status.last_deployed_at = Str(*it, "last_deployed_at");
     }
     return status;
 }
@@ -192,23 +193,39 @@ void GatewayClient::Me(ApiCallback<Session> done) {
 }
 
 void GatewayClient::ListPlans(ApiCallback<std::vector<PlanSummary>> done) {
-    Send("GET", "/v1/plan/?limit=100", std::nullopt, [done](const platform::HttpResponse& r) {
-        done(Decode<std::vector<PlanSummary>>(r, [](const json& body) {
-            std::vector<PlanSummary> plans;
-            auto items = body.find("items");
-            if (items == body.end() || !items->is_array()) return plans;
-            for (const json& item : *items) {
-                if (!item.is_object()) continue;
-                plans.push_back({Str(item, "id"), Str(item, "name"), Str(item, "environment"), Int(item, "revision"),
-                                 Str(item, "updated_at"), ReadStatus(item)});
+    ListPage({}, std::make_shared<std::vector<PlanSummary>>(), std::move(done));
+}
+
+void GatewayClient::ListPage(std::string cursor, std::shared_ptr<std::vector<PlanSummary>> so_far,
+                             ApiCallback<std::vector<PlanSummary>> done) {
+    std::string path = "/v1/plan/?limit=200";
+    if (!cursor.empty()) path += "&cursor=" + EncodeSegment(cursor);
+    Send("GET", path, std::nullopt, [this, so_far, done](const platform::HttpResponse& r) {
+        std::string next;
+        auto page = Decode<Empty>(r, [&](const json& body) {
+            if (auto items = body.find("items"); items != body.end() && items->is_array()) {
+                for (const json& item : *items) {
+                    if (!item.is_object()) continue;
+                    so_far->push_back({Str(item, "id"), Str(item, "name"), Str(item, "environment"),
+                                       Int(item, "revision"), Str(item, "updated_at"), ReadStatus(item)});
+                }
             }
-            return plans;
-        }));
+            next = Str(body, "next_cursor");
+            return Empty{};
+        });
+        if (!page.ok()) return done(Failure<std::vector<PlanSummary>>(std::move(page.error)));
+        if (!next.empty()) return ListPage(next, so_far, done);  // sent now, answered in a later Poll()
+        done(ApiResult<std::vector<PlanSummary>>{std::move(*so_far), {}});
     });
 }
 
 void GatewayClient::CreatePlan(const std::string& name, ApiCallback<PlanResource> done) {
     Send("POST", "/v1/plan/", json{{"name", name}},
+         [done](const platform::HttpResponse& r) { done(Decode<PlanResource>(r, ReadPlan)); });
+}
+
+void GatewayClient::CreatePlanFrom(const nlohmann::json& document, ApiCallback<PlanResource> done) {
+    Send("POST", "/v1/plan/", document,
          [done](const platform::HttpResponse& r) { done(Decode<PlanResource>(r, ReadPlan)); });
 }
 

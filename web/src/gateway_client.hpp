@@ -4,6 +4,7 @@
 // changes at one known point of the frame. Errors are values: every callback gets an ApiResult.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,9 +48,11 @@ struct Session {
 };
 
 // "grey" (never deployed), "orange", "green" or "red", and why, shown on hover.
+// Absent (an older gateway) reads as grey with no reason.
 struct StatusLight {
     std::string light = "grey";
     std::string reason;
+    std::string last_deployed_at;  // RFC 3339; "" when never deployed
 };
 
 // One row of GET /v1/plan/.
@@ -97,10 +100,12 @@ public:
     // GET /v1/me: checks a stored token and gives the account's email back.
     void Me(ApiCallback<Session> done);
 
-    // The first page (up to 100) of the user's plans, newest first.
+    // All the user's plans, most recently changed first: follows next_cursor page by page (200 a page).
     void ListPlans(ApiCallback<std::vector<PlanSummary>> done);
     // POST /v1/plan/ {"name"}: the gateway fills in the default plan.
     void CreatePlan(const std::string& name, ApiCallback<PlanResource> done);
+    // POST /v1/plan/ with a whole cs-json document (a plan made offline); its id/revision are ignored.
+    void CreatePlanFrom(const nlohmann::json& document, ApiCallback<PlanResource> done);
     void GetPlan(const std::string& id, ApiCallback<PlanResource> done);
     // PUT with the revision the edit was based on; a stale one fails with code "plan.revision_conflict".
     void UpdatePlan(const std::string& id, std::int64_t revision, const nlohmann::json& document,
@@ -118,6 +123,8 @@ public:
 
 private:
     // Sends one request; `deliver` turns the raw response into a typed callback call.
+    void ListPage(std::string cursor, std::shared_ptr<std::vector<PlanSummary>> so_far,
+                  ApiCallback<std::vector<PlanSummary>> done);
     void Send(const char* method, std::string path, std::optional<nlohmann::json> body,
               std::function<void(const platform::HttpResponse&)> deliver);
 

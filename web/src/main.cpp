@@ -21,6 +21,7 @@
 #include <imgui_impl_opengl3.h>
 
 #include "app.hpp"
+#include "platform/platform.hpp"
 #include "theme.hpp"
 
 namespace {
@@ -128,6 +129,7 @@ bool SyncCanvas() {
 
 void MainLoopStep() {
     if (!SyncCanvas()) return;
+    const double started = emscripten_get_now();
     glfwPollEvents();
     PumpInput();
     ImGui_ImplOpenGL3_NewFrame();
@@ -142,6 +144,7 @@ void MainLoopStep() {
     glClearColor(0.965f, 0.972f, 0.984f, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    ui::platform::RecordFrameTime(emscripten_get_now() - started);
 }
 
 }  // namespace

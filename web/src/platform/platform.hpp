@@ -42,6 +42,19 @@ void Download(const std::string& filename, const std::string& media_type, const 
 // the history); the keys still reach the app. Call once.
 void CaptureEditorShortcuts();
 
+// IndexedDB ("cloudsketch" database, one key-value store): where plans live in the browser so the app
+// works without a network. Writes are queued in call order (one readwrite transaction each, which
+// IndexedDB runs in creation order); a failed write is reported on the console, never thrown.
+// `done` of DbLoadPrefix receives every (key, value) whose key starts with `prefix`, in key order, later,
+// outside any ImGui frame; an empty list when IndexedDB is unavailable (private mode).
+using DbRows = std::vector<std::pair<std::string, std::string>>;
+void DbLoadPrefix(const std::string& prefix, std::function<void(DbRows)> done);
+void DbPut(const std::string& key, const std::string& value);
+void DbDelete(const std::string& key);
+
+// navigator.onLine: false means certainly offline; true only means "maybe online" (a request tells).
+bool BrowserOnline();
+
 // Wall-clock time in seconds since the Unix epoch (for "updated 5 min ago").
 double NowUnixSeconds();
 
@@ -51,5 +64,9 @@ std::string StartMode();
 // Where the page's test hooks (window.csUi) read from: the latest frame's widget rectangles as JSON,
 // the current screen name and the frame counter. Set once per frame by the app.
 void PublishProbe(std::string widgets_json, std::string screen, unsigned frame);
+
+// How long the last frames took on the CPU (input, App::Frame, ImGui render, GL calls; ms), kept for
+// window.csUi.frameTimes() so benchmarks can read p50/p95 without timing the browser's vsync.
+void RecordFrameTime(double milliseconds);
 
 }  // namespace ui::platform

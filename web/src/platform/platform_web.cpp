@@ -137,6 +137,9 @@ std::string StartMode() {
 }
 
 namespace {
+std::vector<double> g_frame_times;  // the last kFrameTimes frames, oldest first
+constexpr size_t kFrameTimes = 1000;
+std::string g_frame_times_json;
 std::string g_probe_widgets = "[]";
 std::string g_probe_screen = "loading";
 unsigned g_probe_frame = 0;
@@ -148,6 +151,11 @@ void PublishProbe(std::string widgets_json, std::string screen, unsigned frame) 
     g_probe_frame = frame;
 }
 
+void RecordFrameTime(double milliseconds) {
+    if (g_frame_times.size() == kFrameTimes) g_frame_times.erase(g_frame_times.begin());
+    g_frame_times.push_back(milliseconds);
+}
+
 }  // namespace ui::platform
 
 // Read by window.csUi in assets/boot.js. Coordinates are ImGui display units (canvas pixels);
@@ -156,4 +164,17 @@ extern "C" {
 EMSCRIPTEN_KEEPALIVE const char* cs_ui_widgets() { return ui::platform::g_probe_widgets.c_str(); }
 EMSCRIPTEN_KEEPALIVE const char* cs_ui_screen() { return ui::platform::g_probe_screen.c_str(); }
 EMSCRIPTEN_KEEPALIVE unsigned cs_ui_frame() { return ui::platform::g_probe_frame; }
+// The recorded frame times as a JSON array of milliseconds; clears them, so a benchmark reads a window.
+EMSCRIPTEN_KEEPALIVE const char* cs_ui_frame_times() {
+    std::string& json = ui::platform::g_frame_times_json;
+    json = "[";
+    for (double ms : ui::platform::g_frame_times) {
+        char number[32];
+        std::snprintf(number, sizeof number, "%s%.3f", json.size() > 1 ? "," : "", ms);
+        json += number;
+    }
+    json += "]";
+    ui::platform::g_frame_times.clear();
+    return json.c_str();
+}
 }

@@ -1,6 +1,8 @@
 #pragma once
 // One function per screen. A view draws AppState with ImGui and appends Intents; it never calls the
 // network or changes anything but its own form fields (App carries the intents out).
+#include <string>
+
 #include "app_state.hpp"
 
 namespace ui {
@@ -21,5 +23,13 @@ void DrawDashboard(AppState& state, Intents& intents);
 // editor/{undo,redo,save,deploy,deploy-reason,deployment,dirty,keep-mine,load-theirs,canvas,tab/<id>},
 // confirm/{delete,cancel}.
 void DrawPlanView(AppState& state, Intents& intents);
+
+// Online/offline and unsynced saves, bottom left. Probe id: sync/indicator ("Offline  ·  2 unsynced changes").
+void DrawSyncIndicator(const AppState& state);
+std::string SyncIndicatorText(const SyncState& sync);
+
+// Modal while state.sync.conflict is set: both versions side by side, "Keep mine" / "Take theirs".
+// Probe ids: conflict/{message,mine,theirs,keep-mine,take-theirs}.
+void DrawConflict(const AppState& state, Intents& intents);
 
 }  // namespace ui

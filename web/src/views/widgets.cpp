@@ -107,7 +107,14 @@ void StatusDot(const StatusLight& status, std::string_view probe_id) {
     const ImVec2 at = ImGui::GetCursorScreenPos();
     ImGui::Dummy(ImVec2(width, height));
     ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(at.x + width * 0.5f, at.y + height * 0.5f), width * 0.32f, color);
-    std::string tip = status.reason.empty() ? status.light : status.reason;
+    // An older gateway (or a plan listed before the deploy engine) sends no reason: say what the colour means.
+    std::string tip = status.reason;
+    if (tip.empty()) {
+        tip = status.light == "green"    ? "Running"
+              : status.light == "orange" ? "Deploying"
+              : status.light == "red"    ? "Needs attention"
+                                         : "Not deployed yet";
+    }
     Probe(probe_id, tip);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip.c_str());
 }

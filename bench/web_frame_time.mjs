@@ -1,0 +1,69 @@
+// Frame time of the web app with a 200-component plan on screen (100 VMs, each hosting a PostgreSQL),
+// in headless Chromium (SwiftShader) against a real gateway on loopback. Reads the app's own probe
+// (window.csUi.frameTimes(): CPU ms per frame, from input to the last GL call) while the mouse moves
+// over the plan, and prints p50/p95/max. It opens the plan screen that main has; once the editor canvas
+// lands there, the same plan is what the canvas draws.
+//   CS_GATEWAY_BIN=build/native/bin/cs-gateway node bench/web_frame_time.mjs [site-dir]
+import path from 'node:path';
+import { launchBrowser, startGateway } from '../tests/browser/harness.mjs';
+
+const site = path.resolve(process.argv[2] || process.env.CS_SITE_DIR || 'build/web/site');
+const gateway = await startGateway({ siteDir: site });
+const chrome = await launchBrowser();
+try {
+  const call = async (method, route, token, body) => {
+    const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+    if (token) headers.Authorization = `Bearer ${token}`;
+    const response = await fetch(gateway.url + route, { method, headers, body: body && JSON.stringify(body) });
+    const json = await response.json();
+    if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const email = `bench.${Date.now()}@example.com`;
+  const { token } = await call('POST', '/v1/auth/signup', null, { email, password: 'frame-time-bench-1' });
+  const created = await call('POST', '/v1/plan/', token, { name: 'bench-200-components' });
+
+  // Same shape as bench/bench_plans.hpp's large plan: the default VM and PostgreSQL, repeated.
+  const [vm, pg] = created.plan.components;
+  const components = [];
+  for (let i = 0; i < 100; i++) {
+    const n = String(i).padStart(3, '0');
+    components.push({ ...structuredClone(vm), id: `vm-${n}`, name: `vm ${n}`, position: { x: 100 * (i % 10), y: 200 * Math.floor(i / 10) } });
+    const db = structuredClone(pg);
+    for (const key of Object.keys(db)) if (db[key] === vm.id) db[key] = `vm-${n}`;
+    components.push({ ...db, id: `pg-${n}`, name: `pg ${n}`, position: { x: 100 * (i % 10), y: 200 * Math.floor(i / 10) + 100 } });
+  }
+  await call('PUT', `/v1/plan/${created.id}`, token, { revision: created.revision, plan: { ...created.plan, components } });
+
+  const page = await chrome.page();
+  await page.goto(gateway.url + '/');
+  await page.evaluate((s) => localStorage.setItem('cloudsketch.session', JSON.stringify(s)), { token, email });
+  await page.goto(gateway.url + '/#app');
+  await page.waitForFunction(() => window.csUi && window.csUi.widget('dashboard/plan/bench-200-components'), null, { timeout: 60000 });
+  const row = await page.evaluate(() => window.csUi.widget('dashboard/plan/bench-200-components'));
+  await page.mouse.click(row.x + row.w / 2, row.y + row.h / 2);
+  await page.waitForFunction(() => window.csUi.widget('plan/component/pg-099') || window.csUi.widget('plan/component/vm-000'),
+                             null, { timeout: 30000 });
+  const screen = await page.evaluate(() => window.csUi.screen());
+
+  // Warm up, then measure while the mouse sweeps over the plan (hover, redraw, scroll).
+  await page.waitForTimeout(1000);
+  await page.evaluate(() => window.csUi.frameTimes());
+  const viewport = page.viewportSize();
+  const until = Date.now() + 4000;
+  for (let i = 0; Date.now() < until; i++) {
+    await page.mouse.move(100 + (i * 37) % (viewport.width - 200), 150 + (i * 53) % (viewport.height - 250));
+    if (i % 20 === 10) await page.mouse.wheel(0, i % 40 === 10 ? 400 : -400);
+    await page.waitForTimeout(16);
+  }
+  const times = (await page.evaluate(() => window.csUi.frameTimes())).sort((a, b) => a - b);
+  if (times.length < 30) throw new Error(`only ${times.length} frames recorded`);
+  const at = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
+  console.log(`frame time, 200 components on the "${screen}" screen: p50 ${at(0.5).toFixed(2)} ms, ` +
+              `p95 ${at(0.95).toFixed(2)} ms, max ${times[times.length - 1].toFixed(2)} ms ` +
+              `(${times.length} frames, CPU time per frame, headless Chromium + SwiftShader)`);
+  if (!(at(0.95) < 16)) process.exitCode = 1;
+} finally {
+  await chrome.close();
+  await gateway.stop();
+}

@@ -1,0 +1,142 @@
+// Drawn over the dashboard and the plan screen: the online/offline indicator with the number of saves
+// not yet on the server, and the dialog that shows both versions of a plan changed elsewhere.
+#include <algorithm>
+#include <string>
+
+#include <imgui.h>
+
+#include "theme.hpp"
+#include "ui_probe.hpp"
+#include "views/views.hpp"
+#include "views/widgets.hpp"
+
+namespace ui {
+namespace {
+
+std::string Plural(int count, const char* one, const char* many) {
+    return std::to_string(count) + " " + (count == 1 ? one : many);
+}
+
+}  // namespace
+
+std::string SyncIndicatorText(const SyncState& sync) {
+    std::string text = sync.online ? "Online" : "Offline";
+    if (sync.conflicts > 0) text += "  ·  " + Plural(sync.conflicts, "conflict to resolve", "conflicts to resolve");
+    if (sync.pending > 0) {
+        text += "  ·  " + Plural(sync.pending, "unsynced change", "unsynced changes");
+    } else if (sync.online) {
+        text += "  ·  all changes synced";
+    }
+    if (sync.online && sync.syncing) text += "  ·  syncing...";
+    return text;
+}
+
+void DrawSyncIndicator(const AppState& state) {
+    const float scale = Scale();
+    const ImGuiViewport* viewport = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(ImVec2(viewport->WorkPos.x + 12 * scale, viewport->WorkPos.y + viewport->WorkSize.y - 12 * scale),
+                            ImGuiCond_Always, ImVec2(0, 1));
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, IM_COL32(255, 255, 255, 245));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 1.0f);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 12 * scale);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(10 * scale, 5 * scale));
+    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize |
+                                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
+                                   ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoMove;
+    if (ImGui::Begin("##sync-indicator", nullptr, flags)) {
+        const SyncState& sync = state.sync;
+        const ImU32 dot = !sync.online ? kColorMuted : sync.conflicts > 0 ? kColorError
+                          : sync.pending > 0 ? kColorWarning : kColorSuccess;
+        const float radius = 5 * scale;
+        const ImVec2 at = ImGui::GetCursorScreenPos();
+        ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(at.x + radius, at.y + ImGui::GetTextLineHeight() * 0.5f),
+                                                    radius, dot);
+        ImGui::Dummy(ImVec2(radius * 2, ImGui::GetTextLineHeight()));
+        ImGui::SameLine();
+        const std::string text = SyncIndicatorText(sync);
+        ImGui::TextUnformatted(text.c_str());
+        Probe("sync/indicator", text);
+        if (ImGui::IsWindowHovered()) {
+            ImGui::SetTooltip("%s", sync.online ? "Saves go to this device first, then to CloudSketch."
+                                                : "You can keep working: saves stay on this device and are sent "
+                                                  "when the connection is back.");
+        }
+    }
+    ImGui::End();
+    ImGui::PopStyleVar(3);
+    ImGui::PopStyleColor();
+}
+
+void DrawConflict(const AppState& state, Intents& intents) {
+    constexpr const char* kPopup = "Changed elsewhere";
+    const bool open = state.sync.conflict.has_value();
+    if (!open) {
+        // Resolved: an open modal that is no longer drawn would still block every other window.
+        if (ImGui::IsPopupOpen(kPopup) && ImGui::BeginPopupModal(kPopup)) {
+            ImGui::CloseCurrentPopup();
+            ImGui::EndPopup();
+        }
+        return;
+    }
+    if (!ImGui::IsPopupOpen(kPopup)) ImGui::OpenPopup(kPopup);
+    const ConflictView& conflict = *state.sync.conflict;
+    const float scale = Scale();
+    const ImGuiViewport* viewport = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(viewport->GetCenter(), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(std::min(viewport->WorkSize.x * 0.9f, 1000 * scale),
+                                    std::min(viewport->WorkSize.y * 0.85f, 640 * scale)),
+                             ImGuiCond_Always);
+    if (!ImGui::BeginPopupModal(kPopup, nullptr, ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize)) return;
+    const std::string message =
+        conflict.deleted
+            ? "\"" + conflict.mine_name + "\" was deleted elsewhere while you edited it on this device."
+            : "This plan was changed elsewhere (now revision " + std::to_string(conflict.theirs_revision) +
+                  ") while you edited it on this device. Nothing has been overwritten: choose the version to keep.";
+    ColoredText(kColorWarning, std::string(kIconWarning) + "  " + message, "conflict/message");
+    if (!conflict.differences.empty()) {
+        std::string where = "Differs at: ";
+        for (size_t i = 0; i < conflict.differences.size(); ++i) where += (i ? ", " : "") + conflict.differences[i];
+        ColoredText(kColorMuted, where, "conflict/differences");
+    }
+    ImGui::Dummy(ImVec2(0, 2 * scale));
+    // The choice first, so it is never scrolled away below two long documents.
+    if (PrimaryButton(conflict.deleted ? "Keep mine (save as a new plan)" : "Keep mine")) {
+        intents.push_back({Intent::Kind::KeepMine, conflict.key});
+    }
+    Probe("conflict/keep-mine", "Keep mine");
+    Probe("editor/keep-mine", "Keep mine");  // the editor's name for the same choice
+    ImGui::SameLine();
+    if (ImGui::Button(conflict.deleted ? "Discard mine" : "Take theirs")) {
+        intents.push_back({Intent::Kind::LoadTheirs, conflict.key});
+    }
+    Probe("conflict/take-theirs", "Take theirs");
+    Probe("editor/load-theirs", "Take theirs");
+    ImGui::Dummy(ImVec2(0, 4 * scale));
+
+    if (ImGui::BeginTable("versions", 2, ImGuiTableFlags_BordersInnerV)) {
+        const float height = ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 2 -
+                             ImGui::GetStyle().ItemSpacing.y * 3;
+        ImGui::TableNextColumn();
+        SectionTitle("Your version (this device)");
+        ImGui::TextUnformatted(conflict.mine_name.c_str());
+        Probe("conflict/mine", conflict.mine_name);
+        ImGui::BeginChild("mine", ImVec2(0, height), true, ImGuiWindowFlags_HorizontalScrollbar);
+        ImGui::TextUnformatted(conflict.mine_json.c_str());
+        ImGui::EndChild();
+        ImGui::TableNextColumn();
+        SectionTitle(conflict.deleted ? "Theirs: deleted" : "Their version (server)");
+        ImGui::TextUnformatted(conflict.deleted ? "(deleted)" : conflict.theirs_name.c_str());
+        Probe("conflict/theirs", conflict.deleted ? "(deleted)" : conflict.theirs_name);
+        ImGui::BeginChild("theirs", ImVec2(0, height), true, ImGuiWindowFlags_HorizontalScrollbar);
+        if (conflict.deleted) {
+            ColoredText(kColorMuted, "The server no longer has this plan.");
+        } else {
+            ImGui::TextUnformatted(conflict.theirs_json.c_str());
+        }
+        ImGui::EndChild();
+        ImGui::EndTable();
+    }
+    ImGui::EndPopup();
+}
+
+}  // namespace ui
