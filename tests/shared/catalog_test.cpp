@@ -67,6 +67,13 @@ TEST(Catalog, KnownTypes) {
 
     EXPECT_EQ(HourlyPrice(Must("gcp", "e2-standard-2"), "us-central1"), 0.067006);
     EXPECT_EQ(HourlyPrice(Must("gcp", "n2-standard-2"), "us-central1"), 0.097118);
+    // Filled from the sources recorded in the data files (docs/catalog.md): a null here is a lost price.
+    EXPECT_EQ(HourlyPrice(Must("gcp", "c3-standard-4"), "us-central1"), 0.20888);
+    EXPECT_EQ(HourlyPrice(Must("gcp", "c3-standard-4"), "europe-west1"), std::nullopt);
+    EXPECT_EQ(HourlyPrice(Must("aws", "m7g.large"), "ap-south-1"), 0.0583);
+    EXPECT_EQ(HourlyPrice(Must("aws", "m7i.xlarge"), "eu-west-1"), 0.2247);
+    EXPECT_EQ(HourlyPrice(Must("aws", "m7g.large"), "eu-central-1"), 0.0978);
+    EXPECT_EQ(HourlyPrice(Must("aws", "m7g.8xlarge"), "eu-west-1"), std::nullopt);  // no source lists it
     const InstanceType& t2a = Must("gcp", "t2a-standard-1");
     EXPECT_EQ(t2a.arch, Arch::Arm64);
     EXPECT_TRUE(OfferedIn(t2a, "us-central1"));
@@ -167,20 +174,30 @@ TEST(Catalog, PickInstanceGrid) {
         {"aws", "us-east-1", 4, 16, ArchPreference::X86_64, false, "m6i.xlarge"},
         {"aws", "us-east-1", 4, 32, ArchPreference::Any, false, "r6g.xlarge"},
         {"aws", "us-east-1", 4, 32, ArchPreference::X86_64, false, "r6i.xlarge"},
-        // Ireland: m7g has no confirmed price there, so the Graviton2 m6g wins
+        // Ireland: m7g.xlarge has a price there now (0.1819) but the Graviton2 m6g.xlarge (0.172) is cheaper
         {"aws", "eu-west-1", 4, 16, ArchPreference::Any, false, "m6g.xlarge"},
         {"aws", "eu-west-1", 2, 2, ArchPreference::X86_64, false, "c6i.large"},
         {"aws", "eu-west-1", 2, 8, ArchPreference::Arm64, false, "m6g.large"},
-        // Mumbai: only t3 has a confirmed burstable price
-        {"aws", "ap-south-1", 2, 4, ArchPreference::Any, true, "t3.medium"},
+        // Mumbai: t4g.medium (0.0224, from the 2026-09-09 price-list extract) undercuts t3.medium (0.0448);
+        // without Graviton only t3 has a price there (t3a stays null)
+        {"aws", "ap-south-1", 2, 4, ArchPreference::Any, true, "t4g.medium"},
+        {"aws", "ap-south-1", 2, 4, ArchPreference::X86_64, true, "t3.medium"},
+        // Mumbai production, 2 vCPU / 4 GiB: c7g.large (0.0491) is the only priced Graviton that fits and
+        // beats c6i.large (0.085)
+        {"aws", "ap-south-1", 2, 4, ArchPreference::Any, false, "c7g.large"},
         {"aws", "us-east-1", 64, 64, ArchPreference::Any, false, ""},
         {"aws", "eu-north-1", 2, 4, ArchPreference::Any, true, ""},
         {"azure", "eastus", 2, 8, ArchPreference::Any, false, "Standard_D2ps_v5"},
         {"azure", "eastus", 2, 8, ArchPreference::X86_64, true, "Standard_B2ms"},
         {"gcp", "us-central1", 2, 8, ArchPreference::Any, false, "e2-standard-2"},
         {"gcp", "us-central1", 2, 8, ArchPreference::Arm64, false, "t2a-standard-2"},
+        // only c3 has 22 vCPUs: priced in us-central1 (cluster autoscaler table), still null in us-east1
+        {"gcp", "us-central1", 22, 88, ArchPreference::Any, false, "c3-standard-22"},
+        {"gcp", "us-east1", 22, 88, ArchPreference::Any, false, ""},
         {"gcp", "us-east1", 2, 8, ArchPreference::Arm64, false, ""},
-        {"gcp", "europe-west1", 2, 8, ArchPreference::Any, false, ""},
+        // Belgium: e2 up to 8 vCPUs has a price (e2 table in sources); e2-standard-16, n2, n2d and c3 do not
+        {"gcp", "europe-west1", 2, 8, ArchPreference::Any, false, "e2-standard-2"},
+        {"gcp", "europe-west1", 16, 64, ArchPreference::Any, false, ""},
     };
     for (const PickCase& c : cases) {
         SCOPED_TRACE(std::string(c.cloud) + " " + c.region + " " + std::to_string(c.vcpus) + "/" +
