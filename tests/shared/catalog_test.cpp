@@ -44,9 +44,11 @@ TEST(Catalog, KnownTypes) {
     EXPECT_EQ(m7g.arch, Arch::Arm64);
     EXPECT_EQ(m7g.category, Category::General);
     EXPECT_EQ(HourlyPrice(m7g, "us-east-1"), 0.0816);
-    // Offered in Ireland, but no confirmed price there: the catalogue says so instead of guessing.
+    // Offered in Ireland and priced there (price book checked 2026-10-08); the 8xlarge is offered but no
+    // source lists its price: the catalogue says so instead of guessing (see the null checks below).
     EXPECT_TRUE(OfferedIn(m7g, "eu-west-1"));
-    EXPECT_EQ(HourlyPrice(m7g, "eu-west-1"), std::nullopt);
+    EXPECT_EQ(HourlyPrice(m7g, "eu-west-1"), 0.091);
+    EXPECT_TRUE(OfferedIn(Must("aws", "m7g.8xlarge"), "eu-west-1"));
 
     const InstanceType& r6i = Must("aws", "r6i.xlarge");
     EXPECT_EQ(r6i.vcpus, 4);
