@@ -124,6 +124,30 @@ async function editorJourney(page) {
   assert.equal(await widgetOrNull(page, 'plan/component/pg-3'), null);
   await screenshot(page, 'editor-03-linked');
 
+  // Zoom with the wheel at the mouse, pan with the middle button; the camera is not part of the plan.
+  const vm1 = await widget(page, 'plan/component/vm-1');
+  await page.mouse.move(vm1.x + 10, vm1.y + 10);
+  await page.mouse.wheel(0, -300);
+  await page.waitForFunction(() => window.csUi.widget('editor/zoom')?.text !== '100%', null, { timeout: 20000 });
+  const zoomed = await widget(page, 'plan/component/vm-1');
+  assert.ok(zoomed.w > vm1.w * 1.1, `zooming in grows the node (${vm1.w} -> ${zoomed.w})`);
+  const spot = { x: canvas.x + canvas.w - 60, y: canvas.y + 40 };
+  await page.mouse.move(spot.x, spot.y);
+  await page.mouse.down({ button: 'middle' });
+  await waitFrames(page, 1);
+  await page.mouse.move(spot.x - 50, spot.y + 30, { steps: 3 });
+  await waitFrames(page, 1);
+  await page.mouse.up({ button: 'middle' });
+  await waitFrames(page, 2);
+  const panned = await widget(page, 'plan/component/vm-1');
+  assert.ok(Math.abs(panned.x - (zoomed.x - 50)) < 3 && Math.abs(panned.y - (zoomed.y + 30)) < 3,
+            `middle-drag pans the view (${zoomed.x},${zoomed.y} -> ${panned.x},${panned.y})`);
+  assert.equal((await widget(page, 'editor/undo')).text, 'Host pg-2 on vm-2', 'camera moves are not edits');
+  await screenshot(page, 'editor-04-zoomed');
+  await page.mouse.move(vm1.x + 10, vm1.y + 10);
+  await page.mouse.wheel(0, 300);  // back out, so the nodes are where the rest of the test expects them
+  await page.waitForFunction(() => window.csUi.widget('editor/zoom')?.text === '100%', null, { timeout: 20000 });
+
   // Size the VM: vCPU + RAM with 16 GiB, a 200 GiB disk.
   await click(page, 'plan/component/vm-2');
   await click(page, 'props/hardware/by-size');
@@ -146,7 +170,7 @@ async function editorJourney(page) {
   assert.match((await widget(page, 'editor/deploy-reason')).text, /Fix 1 problem/);
   await click(page, 'editor/tab/problems');
   assert.match((await widget(page, 'problems/0')).text, /Disk size must be between/);
-  await screenshot(page, 'editor-04-invalid-disk');
+  await screenshot(page, 'editor-05-invalid-disk');
   // Clicking the problem takes the cursor to the field; fix it there.
   await click(page, 'problems/0');
   await page.keyboard.press('Control+A');
@@ -168,7 +192,7 @@ async function editorJourney(page) {
   assert.equal(vm2.disk.size_gib, 200);
   assert.equal(pg2.version, '16');
   assert.equal(pg2.host, 'vm-2');
-  await screenshot(page, 'editor-05-saved');
+  await screenshot(page, 'editor-06-saved');
 
   // Previews come from the shared transformer in the browser: the tuned configuration follows the VM's
   // 16 GiB (a quarter as shared_buffers, with the reason above it), the AWS template is CloudFormation,
@@ -192,7 +216,7 @@ async function editorJourney(page) {
   const after = await shownPlan(page);
   assert.deepEqual(after, before);
   await widget(page, 'plan/component/pg-2');
-  await screenshot(page, 'editor-06-reloaded');
+  await screenshot(page, 'editor-07-reloaded');
 
   // Undo/redo with the keyboard: delete the database, undo brings it back (clean again), redo removes it.
   await click(page, 'plan/component/pg-2');
@@ -208,7 +232,7 @@ async function editorJourney(page) {
   await page.keyboard.press('Control+Y');
   await waitFrames(page, 3);
   assert.equal(await widgetOrNull(page, 'plan/component/pg-2'), null);
-  await screenshot(page, 'editor-07-redo');
+  await screenshot(page, 'editor-08-redo');
   await page.keyboard.press('Control+Z');
   await waitFrames(page, 3);
   await widget(page, 'plan/component/pg-2');
@@ -224,7 +248,7 @@ async function editorJourney(page) {
   await page.waitForFunction(() => /changed elsewhere/.test(window.csUi.widget('plan/warning')?.text || ''), null,
                              { timeout: 20000 });
   assert.ok(await widget(page, 'editor/load-theirs'));
-  await screenshot(page, 'editor-08-conflict');
+  await screenshot(page, 'editor-09-conflict');
   await click(page, 'editor/keep-mine');
   await page.waitForFunction((r) => Number(window.csUi.widget('plan/revision')?.text) === r, theirs.body.revision + 1,
                              { timeout: 20000 });
@@ -237,5 +261,5 @@ async function editorJourney(page) {
   await page.waitForFunction(() => window.csUi.widget('editor/deployment') ||
                                    /not available/.test(window.csUi.widget('editor/deploy-reason')?.text || ''),
                              null, { timeout: 20000 });
-  await screenshot(page, 'editor-09-deploy');
+  await screenshot(page, 'editor-10-deploy');
 }

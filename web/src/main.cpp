@@ -70,6 +70,15 @@ void KeyCallback(GLFWwindow* window, int key, int scancode, int action, int mods
 
 void CharCallback(GLFWwindow*, unsigned int codepoint) { g_input_queue.push_back({true, codepoint}); }
 
+// Emscripten 3.1.6's GLFW hands the DOM wheel event's raw deltas (pixels, positive = down) to the scroll
+// callback, so ImGui scrolled the wrong way and ~100x too far. Read the DOM event instead and give ImGui
+// what native GLFW gives: about +1 per notch scrolled up.
+EM_BOOL WheelCallback(int, const EmscriptenWheelEvent* event, void*) {
+    const double unit = event->deltaMode == DOM_DELTA_PIXEL ? 100.0 : event->deltaMode == DOM_DELTA_LINE ? 3.0 : 1.0;
+    ImGui_ImplGlfw_ScrollCallback(g_window, -event->deltaX / unit, -event->deltaY / unit);
+    return EM_TRUE;  // the page itself never scrolls under the app
+}
+
 // Before NewFrame: delivers queued input up to the first event that ImGui could not tell apart from
 // one already delivered this frame.
 void PumpInput() {
@@ -174,6 +183,8 @@ int main() {
     // Replace the backend's key and char callbacks; ours forward to them through the input queue.
     glfwSetKeyCallback(g_window, KeyCallback);
     glfwSetCharCallback(g_window, CharCallback);
+    glfwSetScrollCallback(g_window, nullptr);
+    emscripten_set_wheel_callback("#canvas", nullptr, EM_TRUE, WheelCallback);
     ImGui_ImplOpenGL3_Init("#version 300 es");
 
     static ui::App app;  // lives as long as the page: fetch callbacks hold pointers into it

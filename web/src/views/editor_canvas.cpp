@@ -160,8 +160,9 @@ void Interact(EditorState& editor, const Frame& f, bool hovered, ImVec2 size) {
     const bool space = ImGui::IsKeyDown(ImGui::GetKeyIndex(ImGuiKey_Space)) && !io.WantTextInput;
 
     if (hovered && io.MouseWheel != 0) {
-        editor.viewport.ZoomAt({io.MousePos.x - f.origin.x, io.MousePos.y - f.origin.y}, std::pow(1.1, io.MouseWheel),
-                               f.scale);
+        // 10% per wheel step; a burst (fast trackpads send many steps at once) is capped so the view cannot jump.
+        const double steps = std::clamp(static_cast<double>(io.MouseWheel), -5.0, 5.0);
+        editor.viewport.ZoomAt({io.MousePos.x - f.origin.x, io.MousePos.y - f.origin.y}, std::pow(1.1, steps), f.scale);
     }
     if (hovered && drag.mode == DragMode::None) {
         if (ImGui::IsMouseClicked(ImGuiMouseButton_Middle) || (space && ImGui::IsMouseClicked(ImGuiMouseButton_Left))) {
@@ -297,7 +298,15 @@ void DrawCanvas(EditorState& editor) {
     char zoom[96];
     std::snprintf(zoom, sizeof zoom, "%d%%  ·  wheel: zoom  ·  middle or Space+drag: pan  ·  Shift: add to selection",
                   static_cast<int>(std::lround(editor.viewport.Zoom() * 100)));
-    draw->AddText(ImVec2(origin.x + 8 * scale, origin.y + size.y - ImGui::GetTextLineHeight() - 6 * scale), kColorMuted, zoom);
+    const ImVec2 zoom_at(origin.x + 8 * scale, origin.y + size.y - ImGui::GetTextLineHeight() - 6 * scale);
+    const ImVec2 zoom_size = ImGui::CalcTextSize(zoom);
+    // A backing strip keeps the hint readable over nodes.
+    draw->AddRectFilled(ImVec2(zoom_at.x - 4 * scale, zoom_at.y - 2 * scale),
+                        ImVec2(zoom_at.x + zoom_size.x + 4 * scale, zoom_at.y + zoom_size.y + 2 * scale),
+                        IM_COL32(250, 251, 253, 230), 4 * scale);
+    draw->AddText(zoom_at, kColorMuted, zoom);
+    ProbeRect("editor/zoom", std::to_string(std::lround(editor.viewport.Zoom() * 100)) + "%", zoom_at.x, zoom_at.y,
+              zoom_at.x + zoom_size.x, zoom_at.y + zoom_size.y);
     draw->PopClipRect();
 }
 
