@@ -140,6 +140,7 @@ void StatusLines(PlanViewState& view, Intents& intents) {
     const std::string delete_label = std::string(kIconTrash) + "  Delete";
     if (DangerButton(delete_label.c_str(), !view.saving)) view.confirm_delete = true;
     Probe("plan/delete", "Delete");
+    const float after_buttons = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + 16 * scale;
 
     // Right: why Deploy is disabled, or the deployment's progress.
     const std::string blocker = editor::DeployBlocker(view);
@@ -161,10 +162,14 @@ void StatusLines(PlanViewState& view, Intents& intents) {
     }
     if (!deploy_text.empty()) {
         const float w = ImGui::CalcTextSize(deploy_text.c_str()).x;
-        ImGui::SameLine(std::max(ImGui::GetCursorPosX() + 16 * scale, ImGui::GetWindowContentRegionMax().x - w));
-        ImGui::AlignTextToFramePadding();
+        const float right = ImGui::GetWindowContentRegionMax().x - w;
+        // Right-aligned beside the buttons when it fits; a long reason from the gateway gets its own line.
+        if (right >= after_buttons) {
+            ImGui::SameLine(right);
+            ImGui::AlignTextToFramePadding();
+        }
         ImGui::PushStyleColor(ImGuiCol_Text, deploy_color);
-        ImGui::TextUnformatted(deploy_text.c_str());
+        ImGui::TextWrapped("%s", deploy_text.c_str());
         ImGui::PopStyleColor();
         Probe(ed.deployment ? "editor/deployment" : "editor/deploy-reason", deploy_text);
         if (ed.deployment && ed.deployment->Running()) {
