@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "crypto.hpp"
+#include "deploy/aws/aws_target.hpp"
 #include "deploy/test_double_target.hpp"
 #include "http_util.hpp"
 
@@ -26,6 +27,8 @@ bool IsApiPath(const std::string& path) { return path == "/v1" || path.rfind("/v
 // [TARGETS] The ONE place where deploy targets are registered with the engine, one per cloud.provider
 // (local/: MakeLocalTarget, aws/: the AWS target). The test double comes last so it replaces "local".
 void RegisterTargets(deploy::Engine& engine, const Config& config, Log& log) {
+    // CloudFormation in the user's account; credentials and endpoints from the standard AWS variables.
+    engine.RegisterFor("aws", deploy::MakeAwsTarget(deploy::AwsTargetOptionsFromEnv(aws::ProcessEnv())));
     if (config.enable_test_double_target) {
         log.Info("deploy.test_double_target",
                  {{"warning", "TESTS ONLY: --enable-test-double-target; plans on \"local\" deploy nothing"}});
