@@ -50,14 +50,14 @@ try {
   await page.waitForTimeout(1000);
   await page.evaluate(() => window.csUi.frameTimes());
   const viewport = page.viewportSize();
-  const until = Date.now() + 4000;
+  const until = Date.now() + 6000;
   for (let i = 0; Date.now() < until; i++) {
     await page.mouse.move(100 + (i * 37) % (viewport.width - 200), 150 + (i * 53) % (viewport.height - 250));
     if (i % 20 === 10) await page.mouse.wheel(0, i % 40 === 10 ? 400 : -400);
     await page.waitForTimeout(16);
   }
   const times = (await page.evaluate(() => window.csUi.frameTimes())).sort((a, b) => a - b);
-  if (times.length < 30) throw new Error(`only ${times.length} frames recorded`);
+  if (times.length < 10) throw new Error(`only ${times.length} frames recorded`);
   const at = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
   console.log(`frame time, 200 components on the "${screen}" screen: p50 ${at(0.5).toFixed(2)} ms, ` +
               `p95 ${at(0.95).toFixed(2)} ms, max ${times[times.length - 1].toFixed(2)} ms ` +
