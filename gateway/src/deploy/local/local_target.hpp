@@ -1,0 +1,27 @@
+#pragma once
+// The "local" target: PostgreSQL clusters on the gateway's own host, one folder per plan under
+// `root`, run with Debian's PostgreSQL binaries as an unprivileged user, configured with exactly the
+// postgresql.conf and pg_hba.conf the cloud bootstraps write (plan/server_config.hpp).
+// docs/deploy.md ("Local target") describes what each step does.
+#include <memory>
+#include <string>
+
+#include "deploy/target.hpp"
+
+namespace gw::deploy {
+
+struct LocalTargetOptions {
+    std::string root;                 // folder holding every plan's data, e.g. <data_dir>/local; created if missing
+    int port_first = 25432;           // servers get free loopback ports from [port_first, port_last]
+    int port_last = 26431;
+    std::string pg_lib_dir = "/usr/lib/postgresql";  // holds <major>/bin/{initdb,pg_ctl,...} (Debian's layout)
+    // The system user PostgreSQL runs as when the gateway runs as root (initdb refuses root). Ignored when
+    // the gateway is not root: the servers then run as the gateway's own user.
+    std::string run_as_user = "postgres";
+};
+
+// A target serving cloud.provider "local". Never fails to construct; problems (no PostgreSQL installed,
+// no such user, a folder the server user cannot reach) surface as a failed step with the fix in words.
+std::unique_ptr<Target> MakeLocalTarget(LocalTargetOptions options);
+
+}  // namespace gw::deploy

@@ -1,0 +1,325 @@
+// The local target against Debian's real PostgreSQL, driven directly through the Target interface
+// (the engine is not involved): deploy, the tuned settings live, re-run steps, re-deploy with a restart
+// and a reload, backups with validation and retention, scheduled backups, a replica replicating by data,
+// a port already taken, and destroy leaving no process and no data.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <list>
+
+#include <gtest/gtest.h>
+
+#include "deploy/local/local_target.hpp"
+#include "deploy/local/pg_client.hpp"
+#include "plan/plan.hpp"
+#include "plan/validate.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using gw::deploy::Step;
+using gw::deploy::StepResult;
+using gw::deploy::local::PgConnection;
+using gw::deploy::local::PgParams;
+
+// One plan's deployment as the engine would hold it: the plan, its secret, the target's state, events.
+struct Deployment {
+    plan::Plan plan;
+    gw::deploy::Secrets secrets{"app-pass 'with' quotes \\ and spaces"};
+    nlohmann::json state;
+    std::vector<std::string> events;
+    gw::TimeMs now = 0;  // 0 = the real clock
+
+    gw::deploy::StepContext Context(bool redeploy = false) {
+        gw::deploy::StepContext ctx{"d_test", plan.id, "u_test", plan, 1, redeploy, secrets, state,
+                                    [this](std::string_view level, std::string message) {
+                                        events.push_back(std::string(level) + ": " + message);
+                                    },
+                                    [](double) {}, [] {}, [] { return false; }};
+        if (now != 0) ctx.clock = [this] { return now; };
+        return ctx;
+    }
+    bool Saw(const std::string& text) const {
+        for (const std::string& e : events) {
+            if (e.find(text) != std::string::npos) return true;
+        }
+        return false;
+    }
+    std::string Events() const {
+        std::string out;
+        for (const std::string& e : events) out += e + "\n";
+        return out;
+    }
+    plan::PostgresSpec& Pg() { return std::get<plan::PostgresSpec>(plan.components[1].spec); }
+};
+
+class LocalTargetTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        char pattern[] = "/tmp/cs-local-XXXXXX";
+        ASSERT_NE(mkdtemp(pattern), nullptr);
+        temp_ = pattern;
+        ::chmod(temp_.c_str(), 0711);  // PostgreSQL's user (postgres when the tests run as root) walks through it
+        gw::deploy::LocalTargetOptions options;
+        options.root = (temp_ / "local").string();
+        options.port_first = 35432;
+        options.port_last = 35631;
+        target_ = gw::deploy::MakeLocalTarget(options);
+    }
+    void TearDown() override {
+        for (Deployment& d : deployments_) {
+            auto ctx = d.Context();
+            target_->Destroy(ctx, false);
+        }
+        fs::remove_all(temp_);
+    }
+
+    // Owned by the fixture, so TearDown can destroy whatever a failed test left running.
+    Deployment& NewPlan(const std::string& id, int replicas = 0) {
+        Deployment& d = deployments_.emplace_back();
+        d.plan = plan::DefaultPlan("local test");
+        d.plan.id = id;
+        d.plan.cloud.provider = "local";
+        auto& vm = std::get<plan::VmSpec>(d.plan.components[0].spec);
+        vm.hardware = {"", 2, 4.0};  // a small "VM": 2 vCPUs, 4 GiB
+        d.Pg().version = "15";
+        if (replicas > 0) {
+            d.Pg().topology = plan::Topology::PrimaryReplicas;
+            d.Pg().replicas = replicas;
+        }
+        EXPECT_TRUE(plan::Validate(d.plan).empty());
+        return d;
+    }
+
+    void Deploy(Deployment& d, bool redeploy = false) {
+        for (Step step : gw::deploy::kSteps) {
+            auto ctx = d.Context(redeploy);
+            const StepResult r = target_->RunStep(step, ctx);
+            ASSERT_EQ(r.kind, StepResult::Kind::Done) << ToString(step) << ": " << r.error << "\n" << d.Events();
+        }
+    }
+
+    int Port(const Deployment& d, std::size_t endpoint = 0) {
+        const auto info = target_->Connection(d.state);
+        return endpoint < info.endpoints.size() ? info.endpoints[endpoint].port : 0;
+    }
+    PgParams App(const Deployment& d, int port) {
+        PgParams p;
+        p.port = port;
+        p.dbname = "app";
+        p.user = "app";
+        p.password = d.secrets.db_password;
+        return p;
+    }
+    fs::path DataDir(const Deployment& d, const std::string& server) {
+        return temp_ / "local" / d.plan.id / "pg-1" / server;
+    }
+    static pid_t PostmasterPid(const fs::path& data) {
+        std::ifstream in(data / "postmaster.pid");
+        pid_t pid = 0;
+        in >> pid;
+        return pid;
+    }
+    // The value written to the configuration file for `name`.
+    static std::string ConfValue(const fs::path& data, const std::string& name) {
+        std::ifstream in(data / "conf.d" / "cloudsketch.conf");
+        for (std::string line; std::getline(in, line);) {
+            if (line.rfind(name + " = ", 0) == 0) return line.substr(name.size() + 3);
+        }
+        return {};
+    }
+
+    fs::path temp_;
+    std::unique_ptr<gw::deploy::Target> target_;
+    std::list<Deployment> deployments_;
+};
+
+TEST_F(LocalTargetTest, SingleServerDeploysTunedRedeploysBacksUpAndDestroysCleanly) {
+    Deployment& d = NewPlan("p_single");
+    Deploy(d);
+    const int port = Port(d);
+    ASSERT_GE(port, 35432);
+    EXPECT_TRUE(d.Saw("live settings match the plan")) << d.Events();
+
+    // The tuned settings are live, as the application sees them over TCP + TLS with its password.
+    const fs::path primary = DataDir(d, "primary");
+    {
+        PgConnection app(App(d, port));
+        ASSERT_TRUE(app.ok()) << app.error();
+        EXPECT_EQ(app.Exec("SHOW max_connections").Value(), ConfValue(primary, "max_connections"));
+        EXPECT_EQ(app.Exec("SHOW max_connections").Value(), "100");
+        EXPECT_EQ(app.Exec("SELECT pg_size_bytes(current_setting('shared_buffers')) = pg_size_bytes($1)",
+                           {ConfValue(primary, "shared_buffers")}).Value(), "t");
+        EXPECT_EQ(app.Exec("SELECT pg_size_bytes(current_setting('work_mem')) = pg_size_bytes($1)",
+                           {ConfValue(primary, "work_mem")}).Value(), "t");
+        EXPECT_EQ(app.Exec("SHOW ssl").Value(), "on");
+        EXPECT_EQ(app.Exec("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").Value(), "t");
+        EXPECT_EQ(app.Exec("SHOW listen_addresses").Value(), "127.0.0.1");
+        EXPECT_EQ(app.Exec("SHOW data_checksums").Value(), "on");
+    }
+    PgParams wrong = App(d, port);
+    wrong.password = "not the password";
+    EXPECT_FALSE(PgConnection(wrong).ok());
+
+    // Re-running steps is harmless: same cluster, same port, same postmaster.
+    const pid_t pid = PostmasterPid(primary);
+    d.events.clear();
+    for (Step step : {Step::Provision, Step::Install, Step::Configure, Step::Verify}) {
+        auto ctx = d.Context();
+        ASSERT_EQ(target_->RunStep(step, ctx).kind, StepResult::Kind::Done) << d.Events();
+    }
+    EXPECT_TRUE(d.Saw("reusing the cluster")) << d.Events();
+    EXPECT_TRUE(d.Saw("configuration unchanged")) << d.Events();
+    EXPECT_EQ(Port(d), port);
+    EXPECT_EQ(PostmasterPid(primary), pid);
+
+    // Re-deploy with more connections: max_connections needs a restart, and PGTune's work_mem (which
+    // depends on it) only a reload; both are applied and the events say which needed what.
+    const std::string work_mem_before = ConfValue(primary, "work_mem");
+    d.Pg().max_connections = 60;
+    d.events.clear();
+    Deploy(d, true);
+    EXPECT_TRUE(d.Saw("restart needed for max_connections 100 -> 60")) << d.Events();
+    EXPECT_TRUE(d.Saw("reload applies work_mem " + work_mem_before + " -> ")) << d.Events();
+    EXPECT_NE(ConfValue(primary, "work_mem"), work_mem_before);
+    EXPECT_NE(PostmasterPid(primary), pid);  // restarted
+    {
+        PgConnection app(App(d, port));
+        EXPECT_EQ(app.Exec("SHOW max_connections").Value(), "60");
+        EXPECT_EQ(app.Exec("SELECT pg_size_bytes(current_setting('work_mem')) = pg_size_bytes($1)",
+                           {ConfValue(primary, "work_mem")}).Value(), "t");
+        ASSERT_TRUE(app.Exec("CREATE TABLE orders (id int PRIMARY KEY)").ok);
+        ASSERT_TRUE(app.Exec("INSERT INTO orders SELECT generate_series(1, 500)").ok);
+    }
+
+    // A backup, validated by restoring it into a scratch server.
+    auto ctx = d.Context();
+    StepResult r = target_->Backup(ctx, true);
+    ASSERT_EQ(r.kind, StepResult::Kind::Done) << r.error << "\n" << d.Events();
+    const fs::path backups = temp_ / "local" / d.plan.id / "backups" / "pg-1";
+    std::vector<fs::path> taken;
+    for (const auto& e : fs::directory_iterator(backups)) taken.push_back(e.path());
+    ASSERT_EQ(taken.size(), 1u);
+    EXPECT_TRUE(fs::exists(taken[0] / "base.tar.gz"));
+    EXPECT_TRUE(fs::exists(taken[0] / "backup_manifest"));
+    EXPECT_TRUE(fs::exists(taken[0] / "manifest.json"));
+    EXPECT_FALSE(fs::exists(temp_ / "local" / d.plan.id / "validate"));  // the scratch server is gone
+    EXPECT_TRUE(d.Saw("validated")) << d.Events();
+    {
+        auto check_ctx = d.Context();
+        const gw::deploy::Health h = target_->Check(check_ctx);
+        EXPECT_TRUE(h.ok) << h.reason;
+        EXPECT_EQ(h.checks["select1"], true);
+        EXPECT_EQ(h.checks["last_validation"]["ok"], true);
+        EXPECT_TRUE(h.checks.contains("last_backup_at"));
+    }
+
+    // The schedule ("0 3 * * *") makes the monitor take one when due: ten days later, it is; and the
+    // first backup, older than the 7 days of retention, is then removed.
+    d.now = gw::SystemNowMs() + 10LL * 86400 * 1000;
+    {
+        auto check_ctx = d.Context();
+        const gw::deploy::Health h = target_->Check(check_ctx);
+        EXPECT_TRUE(h.ok) << h.reason << "\n" << d.Events();
+    }
+    EXPECT_TRUE(d.Saw("scheduled backup (0 3 * * *) is due")) << d.Events();
+    EXPECT_TRUE(d.Saw("removed (older than 7 days)")) << d.Events();
+    taken.clear();
+    for (const auto& e : fs::directory_iterator(backups)) taken.push_back(e.path());
+    ASSERT_EQ(taken.size(), 1u);
+    d.now = 0;
+
+    // Destroy: a final backup, then no server and no data; the backups stay. Twice is harmless.
+    const pid_t last_pid = PostmasterPid(primary);
+    ASSERT_GT(last_pid, 0);
+    auto destroy_ctx = d.Context();
+    r = target_->Destroy(destroy_ctx, true);
+    ASSERT_EQ(r.kind, StepResult::Kind::Done) << r.error;
+    EXPECT_EQ(kill(last_pid, 0), -1);
+    EXPECT_FALSE(fs::exists(temp_ / "local" / d.plan.id / "pg-1"));
+    std::size_t kept = 0;
+    for (const auto& e : fs::directory_iterator(backups)) kept += fs::exists(e.path() / "base.tar.gz");
+    EXPECT_EQ(kept, 2u);
+    auto again = d.Context();
+    EXPECT_EQ(target_->Destroy(again, true).kind, StepResult::Kind::Done);
+    EXPECT_TRUE(target_->Connection(d.state).endpoints.empty());
+}
+
+TEST_F(LocalTargetTest, PrimaryAndReplicaReplicateByDataAndTheReplicaCanBeRemoved) {
+    Deployment& d = NewPlan("p_replica", 1);
+    Deploy(d);
+    EXPECT_TRUE(d.Saw("replica-1: replicates")) << d.Events();
+    const auto info = target_->Connection(d.state);
+    ASSERT_EQ(info.endpoints.size(), 2u);
+    EXPECT_EQ(info.endpoints[0].role, "primary");
+    EXPECT_EQ(info.endpoints[1].role, "replica");
+
+    // The application's own data reaches the replica, which refuses writes.
+    PgConnection primary(App(d, info.endpoints[0].port));
+    ASSERT_TRUE(primary.Exec("CREATE TABLE notes (body text)").ok);
+    ASSERT_TRUE(primary.Exec("INSERT INTO notes VALUES ('written on the primary')").ok);
+    PgConnection replica(App(d, info.endpoints[1].port));
+    ASSERT_TRUE(replica.ok()) << replica.error();
+    std::string seen;
+    for (int i = 0; i < 100 && seen.empty(); ++i) {
+        seen = replica.Exec("SELECT body FROM notes").Value();
+        if (seen.empty()) usleep(100 * 1000);
+    }
+    EXPECT_EQ(seen, "written on the primary");
+    EXPECT_FALSE(replica.Exec("INSERT INTO notes VALUES ('no')").ok);
+    {
+        auto ctx = d.Context();
+        const gw::deploy::Health h = target_->Check(ctx);
+        EXPECT_TRUE(h.ok) << h.reason;
+        ASSERT_EQ(h.checks["replication_lag_bytes"].size(), 1u);
+        EXPECT_GE(h.checks["replication_lag_bytes"][0].get<long long>(), 0);
+    }
+
+    // Re-deploy without replicas: the replica is stopped and dropped, with its slot.
+    const pid_t replica_pid = PostmasterPid(DataDir(d, "replica-1"));
+    d.Pg().topology = plan::Topology::Single;
+    d.Pg().replicas = 0;
+    Deploy(d, true);
+    EXPECT_TRUE(d.Saw("replica-1: removed")) << d.Events();
+    EXPECT_EQ(kill(replica_pid, 0), -1);
+    EXPECT_FALSE(fs::exists(DataDir(d, "replica-1")));
+    PgConnection after(App(d, info.endpoints[0].port));  // the primary restarted (wal senders, hot standby)
+    EXPECT_EQ(after.Exec("SELECT count(*) FROM pg_replication_slots").Value(), "0");
+    EXPECT_EQ(target_->Connection(d.state).endpoints.size(), 1u);
+
+    const pid_t primary_pid = PostmasterPid(DataDir(d, "primary"));
+    auto ctx = d.Context();
+    ASSERT_EQ(target_->Destroy(ctx, false).kind, StepResult::Kind::Done);
+    EXPECT_EQ(kill(primary_pid, 0), -1);
+    EXPECT_FALSE(fs::exists(temp_ / "local" / d.plan.id));  // no final backup: nothing kept
+}
+
+TEST_F(LocalTargetTest, APortTakenBeforeTheServerStartsFailsWithThatReason) {
+    Deployment& d = NewPlan("p_port");
+    for (Step step : {Step::Render, Step::Provision, Step::Install}) {
+        auto ctx = d.Context();
+        ASSERT_EQ(target_->RunStep(step, ctx).kind, StepResult::Kind::Done) << d.Events();
+    }
+    // Someone else takes the remembered port before the server starts.
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(Port(d)));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    ASSERT_EQ(listen(fd, 1), 0);
+    auto ctx = d.Context();
+    const StepResult r = target_->RunStep(Step::Configure, ctx);
+    close(fd);
+    EXPECT_EQ(r.kind, StepResult::Kind::Failed);
+    EXPECT_NE(r.error.find("did not start on port " + std::to_string(Port(d))), std::string::npos) << r.error;
+    EXPECT_NE(r.error.find("Address already in use"), std::string::npos) << r.error;
+}
+
+}  // namespace
