@@ -120,8 +120,14 @@ StepResult LocalTarget::Render(StepContext& ctx) {
 // [Provision] folders and a free loopback port per server, remembered before anything uses them.
 StepResult LocalTarget::Provision(StepContext& ctx) {
     if (std::string e = MakeDir(options_.root); !e.empty()) return StepResult::Failed(e);
-    // The server user must be able to walk down to its folders.
+    // The server user must be able to walk down to its folders: traverse (not read) on the root and on
+    // the gateway's data folder above it when the gateway owns it.
     ::chmod(options_.root.c_str(), 0711);
+    const fs::path parent = fs::absolute(options_.root).parent_path();
+    struct stat st{};
+    if (as_.change && ::stat(parent.c_str(), &st) == 0 && st.st_uid == geteuid() && !(st.st_mode & S_IXOTH)) {
+        ::chmod(parent.c_str(), (st.st_mode & 07777) | S_IXOTH);
+    }
     if (std::string e = MakeDir(PlanDir(ctx.plan_id)); !e.empty()) return StepResult::Failed(e);
     ::chmod(PlanDir(ctx.plan_id).c_str(), 0711);
     if (as_.change) {
