@@ -106,6 +106,8 @@ const std::vector<Setting>& Settings() {
          IntField(&Config::deploy_lease_seconds, "deploy_lease_seconds")},
         {"secret_key_file", "CS_SECRET_KEY_FILE", "--secret-key-file",
          StringField(&Config::secret_key_file, "secret_key_file")},
+        {"default_provider", "CS_DEFAULT_PROVIDER", "--default-provider",
+         StringField(&Config::default_provider, "default_provider")},
         {"enable_test_double_target", nullptr, "--enable-test-double-target",
          BoolField(&Config::enable_test_double_target, "enable_test_double_target")},
         {"trusted_proxies", nullptr, nullptr,
@@ -254,22 +256,28 @@ std::string ValidateConfig(const Config& c) {
     if (c.deploy_lease_seconds < 1 || c.deploy_lease_seconds > 3600) {
         return "deploy_lease_seconds must be between 1 and 3600.";
     }
+    if (c.default_provider != "aws" && c.default_provider != "azure" && c.default_provider != "gcp" &&
+        c.default_provider != "local") {
+        return "default_provider must be aws, azure, gcp or local.";
+    }
     return "";
 }
 
 std::string Usage() {
     return "Usage: cs-gateway [--config FILE] [--port N] [--bind ADDR] [--data-dir DIR] [--site-dir DIR]\n"
            "                  [--max-body-bytes N] [--deploy-workers N] [--secret-key-file FILE]\n"
+           "                  [--default-provider aws|azure|gcp|local]\n"
            "Serves the CloudSketch web app and its JSON API (docs/api.md).\n"
            "  --port 0 picks a free port; the startup line says which.\n"
            "Settings come from, in increasing precedence: a JSON file (--config FILE or CS_CONFIG, else\n"
            "<data-dir>/gateway.json if present; keys: bind, port, data_dir, site_dir, max_body_bytes,\n"
            "token_lifetime_seconds, login_failures_per_email, login_failures_per_ip, login_window_seconds,\n"
-           "trusted_proxies, deploy_workers, monitor_interval_seconds, deploy_lease_seconds, secret_key_file),\n"
+           "trusted_proxies, deploy_workers, monitor_interval_seconds, deploy_lease_seconds, secret_key_file,\n"
+           "default_provider),\n"
            "the environment (CS_BIND, CS_PORT, CS_DATA_DIR, CS_SITE_DIR, CS_MAX_BODY_BYTES,\n"
            "CS_TOKEN_LIFETIME_SECONDS, CS_LOGIN_FAILURES_PER_EMAIL, CS_LOGIN_FAILURES_PER_IP,\n"
            "CS_LOGIN_WINDOW_SECONDS, CS_DEPLOY_WORKERS, CS_MONITOR_INTERVAL_SECONDS, CS_DEPLOY_LEASE_SECONDS,\n"
-           "CS_SECRET_KEY_FILE) and the flags above. Bad settings exit with status 2.\n"
+           "CS_SECRET_KEY_FILE, CS_DEFAULT_PROVIDER) and the flags above. Bad settings exit with status 2.\n"
            "The secret key file (default <data-dir>/secret.key) is created with 32 random bytes, mode 0600,\n"
            "on first start; keep it with the database: sealed secrets cannot be opened without it.\n"
            "  --enable-test-double-target  TESTS ONLY: a scripted fake target stands in for \"local\".\n";

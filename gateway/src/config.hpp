@@ -29,6 +29,9 @@ struct Config {
     // Test-only: registers the "test-double" target in place of "local" (flag --enable-test-double-target).
     // Never on by default; the startup log says when it is.
     bool enable_test_double_target = false;
+    // cloud.provider of the default plan (POST /v1/plan with {} or {"name"}); scripts/run sets "local" when
+    // no cloud credentials are configured, so a fresh machine deploys onto itself.
+    std::string default_provider = "aws";
 };
 
 // What loading gives: a valid config, or a message for the person starting the gateway.

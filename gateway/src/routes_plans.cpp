@@ -60,6 +60,7 @@ std::optional<CheckedPlan> CheckBody(RouteContext& ctx, const json& document) {
             name = document["name"].get<std::string>();
         }
         outcome.plan = plan::DefaultPlan(name);
+        if (ctx.services.config.default_provider == "local") outcome.plan->cloud = {"local", "local"};
         outcome.diagnostics = plan::Validate(*outcome.plan);
     } else {
         outcome = plan::CheckPlanDocument(document);

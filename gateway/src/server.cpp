@@ -6,6 +6,7 @@
 
 #include "crypto.hpp"
 #include "deploy/aws/aws_target.hpp"
+#include "deploy/local/local_target.hpp"
 #include "deploy/test_double_target.hpp"
 #include "http_util.hpp"
 
@@ -29,6 +30,9 @@ bool IsApiPath(const std::string& path) { return path == "/v1" || path.rfind("/v
 void RegisterTargets(deploy::Engine& engine, const Config& config, Log& log) {
     // CloudFormation in the user's account; credentials and endpoints from the standard AWS variables.
     engine.RegisterFor("aws", deploy::MakeAwsTarget(deploy::AwsTargetOptionsFromEnv(aws::ProcessEnv())));
+    deploy::LocalTargetOptions local;
+    local.root = (std::filesystem::path(config.data_dir) / "local").string();
+    engine.Register(deploy::MakeLocalTarget(local));
     if (config.enable_test_double_target) {
         log.Info("deploy.test_double_target",
                  {{"warning", "TESTS ONLY: --enable-test-double-target; plans on \"local\" deploy nothing"}});

@@ -1,0 +1,248 @@
+// The local target end to end through the API, against the built cs-gateway (CS_GATEWAY_BIN) and Debian's
+// real PostgreSQL: deploy -> orange -> green, psql with the returned details and password shows the tuned
+// settings, re-deploy (restart + reload), a validated backup, destroy leaving nothing running, a primary
+// with a replica, and a gateway killed with SIGKILL mid-deployment that finishes on restart with one server.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync, chmodSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const bin = process.env.CS_GATEWAY_BIN;
+const psql = '/usr/bin/psql';
+let root;        // temp folder: data/ is the gateway's data dir
+let gateway;     // { child, base }
+let token;
+
+async function startGateway() {
+  const child = spawn(bin, ['--port', '0', '--bind', '127.0.0.1', '--data-dir', join(root, 'data')], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+    env: { ...process.env, CS_MONITOR_INTERVAL_SECONDS: '1', CS_DEPLOY_LEASE_SECONDS: '2', CS_DEFAULT_PROVIDER: 'local' },
+  });
+  const line = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('gateway did not start within 10 s')), 10000);
+    createInterface({ input: child.stdout }).once('line', (l) => { clearTimeout(timer); resolve(l); });
+    child.once('exit', (code) => reject(new Error(`gateway exited with ${code}`)));
+  });
+  const match = /listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line);
+  assert.ok(match, `unexpected startup line: ${line}`);
+  return { child, base: match[1] };
+}
+
+function stopGateway(signal = 'SIGTERM') {
+  if (gateway && gateway.child.exitCode === null) process.kill(gateway.child.pid, signal);
+  return new Promise((resolve) => (gateway.child.exitCode !== null ? resolve() : gateway.child.once('exit', resolve)));
+}
+
+async function call(method, path, body) {
+  const headers = { Authorization: `Bearer ${token}` };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(gateway.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, json, text };
+}
+
+// Postmasters (not their children) whose data folder is under `dir`, from /proc.
+function postmastersUnder(dir) {
+  const found = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    let cmd;
+    try { cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'); } catch { continue; }
+    const d = cmd.indexOf('-D');
+    if (cmd[0].endsWith('/bin/postgres') && d > 0 && cmd[d + 1].startsWith(dir)) found.push(Number(pid));
+  }
+  return found;
+}
+
+function localPlan(name, { replicas = 0, maxConnections = 100 } = {}) {
+  return {
+    schema_version: 1, name, environment: 'development', cloud: { provider: 'local', region: 'local' },
+    components: [
+      { id: 'vm-1', kind: 'vm', name: 'this machine', position: { x: 0, y: 0 },
+        os: { family: 'linux', distribution: 'debian', version: '12' },
+        hardware: { vcpus: 2, memory_gib: 4 }, disk: { type: 'ssd', size_gib: 20 } },
+      { id: 'db', kind: 'postgres', name: 'db', position: { x: 300, y: 0 }, host: 'vm-1', version: '17',
+        max_connections: maxConnections, workload: 'web',
+        backups: { enabled: true, schedule: '0 3 * * *', retention_days: 7, validate: true },
+        topology: replicas ? { mode: 'primary-replicas', replicas } : { mode: 'single' },
+        network: { port: 5432, allowed_cidrs: ['10.0.0.0/16'], public: false } },
+    ],
+  };
+}
+
+// Polls the plan until its light is `light` (failing fast on red unless red is wanted); returns the plan.
+async function waitForLight(planId, light, { timeoutMs = 90000, seen } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await call('GET', `/v1/plan/${planId}`);
+    assert.equal(r.status, 200, r.text);
+    const status = r.json.status;
+    if (seen) seen.add(status.light);
+    if (status.light === light) return r.json;
+    if (status.light === 'red' && light !== 'red') assert.fail(`plan went red: ${status.reason}`);
+    if (Date.now() > deadline) assert.fail(`light stayed ${status.light} (${status.reason ?? ''}), wanted ${light}`);
+    await new Promise((r2) => setTimeout(r2, 150));
+  }
+}
+
+async function waitForDeployment(id, timeoutMs = 90000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await call('GET', `/v1/deployments/${id}`);
+    assert.equal(r.status, 200, r.text);
+    const d = r.json.deployment;
+    if (d.state === 'succeeded' || d.state === 'failed') return d;
+    if (Date.now() > deadline) assert.fail(`deployment ${id} still ${d.state} at ${d.step}`);
+    await new Promise((r2) => setTimeout(r2, 200));
+  }
+}
+
+function psqlQuery(conn, password, sql) {
+  return execFileSync(psql, ['-X', '-At', '-c', sql,
+    `host=${conn.endpoints[0].host} port=${conn.endpoints[0].port} dbname=${conn.database} user=${conn.user} sslmode=require`],
+  { env: { ...process.env, PGPASSWORD: password }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+before(async () => {
+  assert.ok(bin && existsSync(bin), `CS_GATEWAY_BIN must name the built gateway (got ${bin})`);
+  root = mkdtempSync(join(tmpdir(), 'cs-deploy-local-'));
+  chmodSync(root, 0o711);  // PostgreSQL's user walks through it to data/local
+  gateway = await startGateway();
+  const signup = await call('POST', '/v1/auth/signup', { email: 'local@example.com', password: 'local-target-123' });
+  assert.equal(signup.status, 201, signup.text);
+  token = signup.json.token;
+});
+
+after(async () => {
+  if (gateway) await stopGateway();
+  // Whatever a failed test left running: stop it by PID, then remove the files.
+  if (root) {
+    for (const pid of postmastersUnder(root)) { try { process.kill(pid, 'SIGQUIT'); } catch { /* gone */ } }
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('with default_provider local (what scripts/run sets without cloud credentials) a new plan is local', async () => {
+  const created = await call('POST', '/v1/plan/', {});
+  assert.equal(created.status, 201, created.text);
+  assert.deepEqual(created.json.plan.cloud, { provider: 'local', region: 'local' });
+  assert.equal((await call('DELETE', `/v1/plan/${created.json.id}`)).status, 204);
+});
+
+test('single server: deploy -> orange -> green, psql shows the tuned settings, redeploy, backup, destroy', async () => {
+  const created = await call('POST', '/v1/plan/', localPlan('local single'));
+  assert.equal(created.status, 201, created.text);
+  const id = created.json.id;
+  const deploy = await call('POST', `/v1/plan/${id}/deploy`);
+  assert.equal(deploy.status, 202, deploy.text);
+  const seen = new Set();
+  await waitForLight(id, 'green', { seen });
+  assert.ok(seen.has('orange'), `the light went ${[...seen]} but never orange`);
+  const done = (await call('GET', `/v1/deployments/${deploy.json.deployment.id}`)).json.deployment;
+  assert.ok(done.events.some((e) => e.level === 'warning' && /PostgreSQL 17 is not installed.*running 1\d/.test(e.message)),
+    'the version fallback is reported');
+
+  const conn = (await call('GET', `/v1/plan/${id}/connection`)).json;
+  assert.equal(conn.endpoints.length, 1);
+  assert.equal(conn.endpoints[0].host, '127.0.0.1');
+  const password = (await call('POST', `/v1/plan/${id}/connection/password`)).json.password;
+  assert.ok(password.length >= 16);
+  // The plan's VM (2 vCPUs, 4 GiB): PGTune gives a quarter of RAM to shared_buffers.
+  assert.equal(psqlQuery(conn, password, 'SHOW shared_buffers'), '1GB');
+  assert.equal(psqlQuery(conn, password, 'SHOW max_connections'), '100');
+  assert.equal(psqlQuery(conn, password, 'SHOW ssl'), 'on');
+  const workMem = psqlQuery(conn, password, 'SHOW work_mem');
+  assert.throws(() => psqlQuery(conn, 'wrong password', 'SELECT 1'));
+
+  // Re-deploy with fewer connections: max_connections restarts, the work_mem PGTune derives reloads.
+  const current = (await call('GET', `/v1/plan/${id}`)).json;
+  const changed = localPlan('local single', { maxConnections: 60 });
+  const put = await call('PUT', `/v1/plan/${id}`, { revision: current.revision, plan: { ...changed, id } });
+  assert.equal(put.status, 200, put.text);
+  const redeploy = await call('POST', `/v1/plan/${id}/deploy`);
+  assert.equal(redeploy.status, 202, redeploy.text);
+  const re = await waitForDeployment(redeploy.json.deployment.id);
+  assert.equal(re.state, 'succeeded', re.error);
+  const messages = re.events.map((e) => e.message).join('\n');
+  assert.match(messages, /restart needed for max_connections 100 -> 60/);
+  assert.match(messages, /reload applies work_mem/);
+  assert.equal(psqlQuery(conn, password, 'SHOW max_connections'), '60');
+  assert.notEqual(psqlQuery(conn, password, 'SHOW work_mem'), workMem);
+  await waitForLight(id, 'green');
+
+  // A backup, validated by a restore into a scratch server.
+  psqlQuery(conn, password, 'CREATE TABLE t (n int); INSERT INTO t SELECT generate_series(1, 100)');
+  const backup = await call('POST', `/v1/plan/${id}/backup`, { validate: true });
+  assert.equal(backup.status, 202, backup.text);
+  const b = await waitForDeployment(backup.json.deployment.id);
+  assert.equal(b.state, 'succeeded', b.error);
+  assert.ok(b.events.some((e) => /validated/.test(e.message)), 'the backup was validated');
+  const folder = join(root, 'data', 'local', id, 'backups', 'db');
+  assert.equal(readdirSync(folder).length, 1);
+
+  // Destroy: nothing runs afterwards, no data is left (the final backup is kept).
+  const planDir = join(root, 'data', 'local', id);
+  assert.equal(postmastersUnder(planDir).length, 1);
+  const destroy = await call('POST', `/v1/plan/${id}/destroy`, { final_backup: true });
+  assert.equal(destroy.status, 202, destroy.text);
+  const gone = await waitForDeployment(destroy.json.deployment.id);
+  assert.equal(gone.state, 'succeeded', gone.error);
+  assert.deepEqual(postmastersUnder(planDir), []);
+  assert.deepEqual(readdirSync(planDir), ['backups']);
+  await waitForLight(id, 'grey');
+});
+
+test('primary + 1 replica: a row written on the primary is read on the replica', async () => {
+  const created = await call('POST', '/v1/plan/', localPlan('local replicas', { replicas: 1 }));
+  assert.equal(created.status, 201, created.text);
+  const id = created.json.id;
+  assert.equal((await call('POST', `/v1/plan/${id}/deploy`)).status, 202);
+  await waitForLight(id, 'green');
+  const conn = (await call('GET', `/v1/plan/${id}/connection`)).json;
+  assert.deepEqual(conn.endpoints.map((e) => e.role), ['primary', 'replica']);
+  const password = (await call('POST', `/v1/plan/${id}/connection/password`)).json.password;
+  psqlQuery(conn, password, "CREATE TABLE r (v text); INSERT INTO r VALUES ('from the primary')");
+  const replica = { ...conn, endpoints: [conn.endpoints[1]] };
+  let value = '';
+  for (let i = 0; i < 50 && value !== 'from the primary'; i++) {
+    try { value = psqlQuery(replica, password, 'SELECT v FROM r'); } catch { /* not replayed yet */ }
+    if (value !== 'from the primary') await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(value, 'from the primary');
+  assert.equal(psqlQuery(replica, password, 'SELECT pg_is_in_recovery()'), 't');
+  const destroy = await call('POST', `/v1/plan/${id}/destroy`, { final_backup: false });
+  assert.equal((await waitForDeployment(destroy.json.deployment.id)).state, 'succeeded');
+  assert.deepEqual(postmastersUnder(join(root, 'data', 'local', id)), []);
+  assert.equal(existsSync(join(root, 'data', 'local', id)), false);
+});
+
+test('kill -9 of the gateway mid-deployment: after a restart it finishes with one server, not two', async () => {
+  const created = await call('POST', '/v1/plan/', localPlan('local crash'));
+  const id = created.json.id;
+  const deploy = await call('POST', `/v1/plan/${id}/deploy`);
+  assert.equal(deploy.status, 202, deploy.text);
+  // Kill it once the cluster is being made or started (install/configure), the riskiest moment.
+  const deadline = Date.now() + 60000;
+  for (;;) {
+    const d = (await call('GET', `/v1/deployments/${deploy.json.deployment.id}`)).json.deployment;
+    if (d.step === 'install' || d.step === 'configure' || d.state !== 'running' && d.state !== 'queued') break;
+    assert.ok(Date.now() < deadline, 'the deployment never reached install');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await stopGateway('SIGKILL');
+  gateway = await startGateway();
+  await waitForLight(id, 'green', { timeoutMs: 120000 });
+  const d = await waitForDeployment(deploy.json.deployment.id);
+  assert.equal(d.state, 'succeeded', d.error);
+  assert.equal(postmastersUnder(join(root, 'data', 'local', id)).length, 1);
+  const conn = (await call('GET', `/v1/plan/${id}/connection`)).json;
+  const password = (await call('POST', `/v1/plan/${id}/connection/password`)).json.password;
+  assert.equal(psqlQuery(conn, password, 'SELECT 1'), '1');
+  const destroy = await call('POST', `/v1/plan/${id}/destroy`, { final_backup: false });
+  assert.equal((await waitForDeployment(destroy.json.deployment.id)).state, 'succeeded');
+  assert.deepEqual(postmastersUnder(join(root, 'data', 'local', id)), []);
+});
