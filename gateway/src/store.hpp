@@ -190,6 +190,10 @@ public:
     virtual bool RenewLease(const std::string& plan_id, const std::string& owner, TimeMs lease_until) = 0;
     // Gives the lease up if `owner` holds it.
     virtual void ReleaseLease(const std::string& plan_id, const std::string& owner) = 0;
+    // The owners holding any plan lease now (expired or not).
+    virtual std::vector<std::string> LeaseOwners() = 0;
+    // Marks every lease of `owner` expired (a gateway known to be dead); returns how many.
+    virtual int ExpireLeasesOf(const std::string& owner) = 0;
 
     // Writes d's state, step, progress, error, finished_at, not_before and steps, only while `owner`
     // holds the plan's lease; false (nothing written) otherwise.

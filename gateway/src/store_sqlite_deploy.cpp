@@ -158,6 +158,22 @@ public:
         Run(s, "release lease");
     }
 
+    std::vector<std::string> LeaseOwners() override {
+        std::lock_guard lock(mutex_);
+        Statement s(db_, "SELECT DISTINCT lease_owner FROM plan_targets WHERE lease_owner != ''");
+        std::vector<std::string> out;
+        while (s.Step()) out.push_back(s.Text(0));
+        return out;
+    }
+
+    int ExpireLeasesOf(const std::string& owner) override {
+        std::lock_guard lock(mutex_);
+        Statement s(db_, "UPDATE plan_targets SET lease_expires_at = 0 WHERE lease_owner = ?");
+        s.Bind(1, owner);
+        Run(s, "expire leases");
+        return sqlite3_changes(db_);
+    }
+
     bool SaveDeployment(const Deployment& d, const std::string& owner) override {
         std::lock_guard lock(mutex_);
         Transaction tx(db_);

@@ -3,6 +3,8 @@
 // delay, shutdown interrupts and hands the job on, two live engines never run one step twice, and the
 // AES-256-GCM secret box.
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 
@@ -96,6 +98,39 @@ TEST_F(DeployEngineTest, ExpiredLeaseOfADeadGatewayIsTakenOverByAnother) {
     EXPECT_EQ(fake_.Calls("monitor"), 1);
     // The survivor released the lease when done: the monitor (any gateway) can take the plan now.
     EXPECT_TRUE(store_->deployments().TryLeasePlan("p_lease", "gw_other", now_, now_ + kLeaseMs));
+}
+
+// The owner id `NewOwnerId()` would give a process with `pid`, host `host` on this boot.
+std::string OwnerLike(pid_t pid, const std::string& host = "") {
+    std::string id = deploy::NewOwnerId();  // gw:<boot>:<host>:<pid>:<random>
+    const auto p1 = id.find(':', 3), p2 = id.find(':', p1 + 1), p3 = id.find(':', p2 + 1);
+    return id.substr(0, p1 + 1) + (host.empty() ? id.substr(p1 + 1, p2 - p1 - 1) : host) + ":" + std::to_string(pid) +
+           id.substr(p3);
+}
+
+TEST_F(DeployEngineTest, LeasesOfADeadGatewayOnThisMachineAreTakenBackAtStart) {
+    const pid_t child = fork();
+    if (child == 0) _exit(0);
+    waitpid(child, nullptr, 0);  // a pid that existed and is gone, like a gateway after kill -9
+    EXPECT_TRUE(deploy::IsDeadLocalOwner(OwnerLike(child)));
+    EXPECT_FALSE(deploy::IsDeadLocalOwner(OwnerLike(getpid())));
+    EXPECT_FALSE(deploy::IsDeadLocalOwner(OwnerLike(child, "another-host")));
+    EXPECT_FALSE(deploy::IsDeadLocalOwner("gw_dead"));
+
+    const PlanRecord mine = NewPlan("p_dead_here");
+    const PlanRecord theirs = NewPlan("p_elsewhere");
+    auto queueing = NewEngine("gw_queue");
+    const std::string here = Deploy(*queueing, mine);
+    const std::string elsewhere = Deploy(*queueing, theirs);
+    ASSERT_TRUE(store_->deployments().ClaimJob(OwnerLike(child), now_, now_ + kLeaseMs));
+    ASSERT_TRUE(store_->deployments().ClaimJob(OwnerLike(child, "another-host"), now_, now_ + kLeaseMs));
+
+    auto restarted = NewEngine("");
+    restarted->Start();  // no clock change: the dead local owner's lease is broken, the remote one is not
+    ASSERT_TRUE(WaitState(here, "succeeded"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(Load(elsewhere).state, "queued");
+    EXPECT_EQ(fake_.Calls("render"), 1);
 }
 
 TEST_F(DeployEngineTest, ResumeAfterCrashRerunsTheRunningStepOnceAndNoFinishedStep) {

@@ -25,8 +25,9 @@ TEST(DeployProcessTest, KilledMidDeploymentResumesOnRestartWithoutRepeatingFinis
     TempDir dir;
     const auto data = dir.path() / "data";
     const auto doubles = data / "test-double";
-    // A short lease so the restarted gateway takes over the dead one's job within a second.
-    WriteFile(data / "gateway.json", R"({"deploy_lease_seconds": 1, "monitor_interval_seconds": 3600})");
+    // The default 30 s lease: the restarted gateway must see that the killed one (same machine) is dead and
+    // take its lease back at once, not wait for it to expire (the loop below gives it 10 s).
+    WriteFile(data / "gateway.json", R"({"monitor_interval_seconds": 3600})");
     WriteFile(doubles / "hold-install", "");
     const std::vector<std::string> args = {"--port", "0", "--data-dir", data.string(), "--site-dir",
                                            (dir.path() / "site").string(), "--enable-test-double-target"};

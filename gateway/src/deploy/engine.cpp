@@ -7,8 +7,13 @@
 // [SECTION] monitor       MonitorOnce
 #include "deploy/engine.hpp"
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <fstream>
 
 #include "crypto.hpp"
 #include "plan/json.hpp"
@@ -53,13 +58,50 @@ std::string Capitalised(std::string text) {
     return text;
 }
 
+std::string BootId() {
+    std::ifstream in("/proc/sys/kernel/random/boot_id");
+    std::string id;
+    std::getline(in, id);
+    return id.empty() ? "noboot" : id.substr(0, 8);
+}
+
+std::string HostName() {
+    char name[256] = {};
+    if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "nohost";
+    std::string host(name);
+    std::replace(host.begin(), host.end(), ':', '_');
+    return host;
+}
+
 }  // namespace
+
+std::string NewOwnerId() {
+    return "gw:" + BootId() + ":" + HostName() + ":" + std::to_string(getpid()) + ":" + RandomId("").substr(0, 8);
+}
+
+bool IsDeadLocalOwner(const std::string& owner) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    for (std::size_t at = owner.find(':'); ; at = owner.find(':', start)) {
+        parts.push_back(owner.substr(start, at == std::string::npos ? std::string::npos : at - start));
+        if (at == std::string::npos) break;
+        start = at + 1;
+    }
+    if (parts.size() != 5 || parts[0] != "gw" || parts[1] != BootId() || parts[2] != HostName()) return false;
+    if (parts[3].empty() || parts[3].find_first_not_of("0123456789") != std::string::npos || parts[3].size() > 9) {
+        return false;
+    }
+    const pid_t pid = static_cast<pid_t>(std::stol(parts[3]));
+    if (pid == getpid()) return false;  // this very process (another engine in it) is alive
+    // ESRCH: no such process. A reused pid (EPERM or 0) reads as alive: the lease then just expires.
+    return pid > 0 && kill(pid, 0) != 0 && errno == ESRCH;
+}
 
 // [SECTION] lifecycle
 
 Engine::Engine(DeploymentStore& store, SecretBox secrets, Log& log, EngineOptions options)
     : store_(store), secrets_(std::move(secrets)), log_(log), options_(std::move(options)) {
-    if (options_.owner_id.empty()) options_.owner_id = RandomId("gw_");
+    if (options_.owner_id.empty()) options_.owner_id = NewOwnerId();
     if (!options_.clock) options_.clock = SystemNowMs;
     options_.workers = std::max(1, options_.workers);
     options_.lease_ms = std::max(300, options_.lease_ms);
@@ -86,6 +128,15 @@ Target* Engine::TargetFor(const std::string& provider) const {
 void Engine::Start() {
     if (started_) return;
     started_ = true;
+    try {
+        for (const std::string& owner : store_.LeaseOwners()) {
+            if (owner == options_.owner_id || !IsDeadLocalOwner(owner)) continue;
+            const int plans = store_.ExpireLeasesOf(owner);
+            log_.Info("deploy.lease_reclaimed", {{"dead_owner", owner}, {"plans", plans}});
+        }
+    } catch (const std::exception& e) {
+        log_.Error("deploy.reclaim_failed", "", e.what());
+    }
     std::vector<std::string> providers;
     for (const auto& [name, target] : targets_) providers.push_back(name);
     log_.Info("deploy.engine_start", {{"owner_id", options_.owner_id},

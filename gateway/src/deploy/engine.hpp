@@ -26,8 +26,16 @@
 
 namespace gw::deploy {
 
+// A lease owner id for this process: "gw:<boot id>:<host>:<pid>:<random>". The random part makes every
+// start unique; boot id, host and pid let a gateway restarted on the same machine see that the previous
+// owner is dead (IsDeadLocalOwner) instead of waiting for its leases to expire.
+std::string NewOwnerId();
+// True when `owner` names a process on this machine, since this boot, that no longer exists. Owners from
+// other machines (or unknown shapes) are never called dead: their leases simply expire.
+bool IsDeadLocalOwner(const std::string& owner);
+
 struct EngineOptions {
-    std::string owner_id;              // this instance's lease owner id; "" = a fresh random one
+    std::string owner_id;              // this instance's lease owner id; "" = NewOwnerId()
     int workers = 2;                   // job threads (config deploy_workers)
     int lease_ms = 30000;              // a plan lease lasts this long unless renewed (config deploy_lease_seconds)
     int poll_ms = 500;                 // idle workers look for due jobs this often (new jobs wake them at once)
@@ -68,7 +76,8 @@ public:
     // True when a target serves `provider`.
     bool Serves(const std::string& provider) const;
 
-    // Starts the worker, heartbeat and monitor threads.
+    // Expires the leases of dead gateways on this machine (a kill -9 before this start), then starts the
+    // worker, heartbeat and monitor threads.
     void Start();
     // Asks running steps to stop (they return Interrupted and stay due), joins every thread, and gives
     // this instance's leases back so another gateway (or the next start) continues at once. Idempotent.
