@@ -199,6 +199,11 @@ ServerConfig BuildServerConfig(const Plan& plan, std::size_t component_index, co
         HbaRule("host", "all", "all", "127.0.0.1/32", "scram-sha-256"),
         HbaRule("host", "all", "all", "::1/128", "scram-sha-256"),
     };
+    if (pg.backups.enabled) {
+        // The backup timer runs pg_basebackup as postgres over the socket, and "all" never matches a
+        // replication connection: without this rule every scheduled base backup is refused.
+        config.hba_rules.insert(config.hba_rules.begin() + 1, HbaRule("local", "replication", "postgres", "", "peer"));
+    }
     if (replicas) {
         for (const std::string& cidr : target.replication_cidrs) {
             config.hba_rules.push_back(HbaRule("hostssl", "replication", "replicator", cidr, "scram-sha-256"));
