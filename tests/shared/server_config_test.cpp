@@ -79,6 +79,17 @@ TEST(ServerConfig, ReplicasAndArchivingOverrideDesktopMinimalWal) {
     for (const auto& s : replicated.settings) EXPECT_TRUE(names.insert(s.name).second) << s.name;
 }
 
+TEST(ServerConfig, BackupsMayUseTheSuperusersLocalReplicationConnection) {
+    // The backup timer runs pg_basebackup as postgres over the socket; "all" never matches replication.
+    plan::Plan p = plan::DefaultPlan();
+    const std::string rule = "local   replication     postgres                                peer";
+    std::string hba = plan::RenderHba(BuildServerConfig(p, 1, HostFacts{4 * kGiB, 2, plan::DiskType::Ssd}));
+    EXPECT_NE(hba.find(rule), std::string::npos) << hba;
+    Pg(p).backups.enabled = false;
+    hba = plan::RenderHba(BuildServerConfig(p, 1, HostFacts{4 * kGiB, 2, plan::DiskType::Ssd}));
+    EXPECT_EQ(hba.find("replication     postgres"), std::string::npos) << hba;
+}
+
 TEST(ServerConfig, ClientsOnlyFromAllowedRangesOverTls) {
     plan::Plan p = plan::DefaultPlan();
     Pg(p).allowed_cidrs = {"192.168.10.0/24", "2001:db8::/48"};
