@@ -24,7 +24,7 @@ node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   for (const b of r.benchmarks) {
     const ns = b.real_time * { ns: 1, us: 1e3, ms: 1e6, s: 1e9 }[b.time_unit];
-    console.log(`${b.name.replace(/^BM_/, "")} median_ns=${Math.round(ns)}`);
+    console.log(`${b.name.replace(/^BM_/, "").replace("TransformLarge/", "Transform")} median_ns=${Math.round(ns)}`);
   }' "$out/native.json" | tee "$out/native.txt"
 
 echo "== native (std::chrono harness, $native/bin/wasm_bench)"

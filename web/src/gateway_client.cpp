@@ -3,22 +3,12 @@
 #include <cctype>
 #include <utility>
 
+#include "json_fields.hpp"
+
 namespace ui {
 namespace {
 
 using nlohmann::json;
-
-// Reads a member if present and of the right type; the gateway may add fields, and a missing one
-// should degrade the display, not fail the call.
-std::string Str(const json& object, const char* key) {
-    auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::int64_t Int(const json& object, const char* key) {
-    auto it = object.find(key);
-    return it != object.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
-}
 
 StatusLight ReadStatus(const json& object) {
     StatusLight status;

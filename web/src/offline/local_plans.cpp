@@ -3,20 +3,12 @@
 #include <algorithm>
 #include <set>
 
+#include "json_fields.hpp"
+
 namespace ui {
 namespace {
 
 using nlohmann::json;
-
-std::string Str(const json& object, const char* key) {
-    auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::int64_t Int(const json& object, const char* key) {
-    auto it = object.find(key);
-    return it != object.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
-}
 
 json SummaryJson(const PlanSummary& s) {
     return {{"id", s.id},
