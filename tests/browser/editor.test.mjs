@@ -53,12 +53,7 @@ async function retype(page, id, text) {
   await waitFrames(page, 3);
 }
 
-async function api(method, path, token, body) {
-  const headers = { Authorization: `Bearer ${token}` };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await fetch(gateway.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: response.status, body: await response.json() };
-}
+const api = (...args) => gateway.api(...args);
 
 test('a person edits a plan on the canvas, saves it, reloads it and undoes/redoes', async () => {
   const page = await chrome.page();

@@ -65,6 +65,15 @@ export async function startGateway({ siteDir = process.env.CS_SITE_DIR } = {}) {
   return {
     url,
     log: () => output,
+    // One API call as the test's own client: {status, body} with body parsed (null when empty).
+    async api(method, path, token, body) {
+      const headers = { Accept: 'application/json' };
+      if (token) headers.Authorization = `Bearer ${token}`;
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
+      const response = await fetch(url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : null };
+    },
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));

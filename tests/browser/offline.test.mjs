@@ -17,14 +17,7 @@ after(async () => {
   if (gateway) await gateway.stop();
 });
 
-async function api(method, path, token, body) {
-  const headers = { Accept: 'application/json' };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await fetch(gateway.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
+const api = (...args) => gateway.api(...args);
 
 // A browser signed in as `session` (the app keeps {token, email} in localStorage), showing the dashboard.
 async function signedInPage(session) {
