@@ -15,6 +15,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "deploy/local/local_target.hpp"
 #include "deploy/local/pg_client.hpp"
 #include "plan/plan.hpp"
@@ -59,6 +61,22 @@ struct Deployment {
     plan::PostgresSpec& Pg() { return std::get<plan::PostgresSpec>(plan.components[1].spec); }
 };
 
+// True once `pid` has exited. pg_ctl stop returns when the postmaster removed its pid file, a moment
+// before the process ends and is reaped (by init, not by us): allow it a few seconds, and count a
+// zombie as gone.
+bool ProcessGone(pid_t pid) {
+    for (int i = 0; i < 100; ++i) {
+        if (kill(pid, 0) == -1) return true;
+        std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+        std::string line;
+        std::getline(stat, line);
+        const auto close = line.rfind(')');
+        if (close != std::string::npos && close + 2 < line.size() && line[close + 2] == 'Z') return true;
+        usleep(50 * 1000);
+    }
+    return false;
+}
+
 class LocalTargetTest : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -68,8 +86,11 @@ protected:
         ::chmod(temp_.c_str(), 0711);  // PostgreSQL's user (postgres when the tests run as root) walks through it
         gw::deploy::LocalTargetOptions options;
         options.root = (temp_ / "local").string();
-        options.port_first = 35432;
-        options.port_last = 35631;
+        // ctest runs each test in its own process at the same time as others, and a port reservation
+        // lives in one process: give every test its own block of 20 ports (deterministic per name).
+        const std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+        options.port_first = 35432 + static_cast<int>(std::hash<std::string>{}(name) % 100) * 20;
+        options.port_last = options.port_first + 19;
         target_ = gw::deploy::MakeLocalTarget(options);
     }
     void TearDown() override {
@@ -241,7 +262,7 @@ TEST_F(LocalTargetTest, SingleServerDeploysTunedRedeploysBacksUpAndDestroysClean
     auto destroy_ctx = d.Context();
     r = target_->Destroy(destroy_ctx, true);
     ASSERT_EQ(r.kind, StepResult::Kind::Done) << r.error;
-    EXPECT_EQ(kill(last_pid, 0), -1);
+    EXPECT_TRUE(ProcessGone(last_pid)) << last_pid;
     EXPECT_FALSE(fs::exists(temp_ / "local" / d.plan.id / "pg-1"));
     std::size_t kept = 0;
     for (const auto& e : fs::directory_iterator(backups)) kept += fs::exists(e.path() / "base.tar.gz");
@@ -287,7 +308,7 @@ TEST_F(LocalTargetTest, PrimaryAndReplicaReplicateByDataAndTheReplicaCanBeRemove
     d.Pg().replicas = 0;
     Deploy(d, true);
     EXPECT_TRUE(d.Saw("replica-1: removed")) << d.Events();
-    EXPECT_EQ(kill(replica_pid, 0), -1);
+    EXPECT_TRUE(ProcessGone(replica_pid)) << replica_pid;
     EXPECT_FALSE(fs::exists(DataDir(d, "replica-1")));
     PgConnection after(App(d, info.endpoints[0].port));  // the primary restarted (wal senders, hot standby)
     EXPECT_EQ(after.Exec("SELECT count(*) FROM pg_replication_slots").Value(), "0");
@@ -296,7 +317,7 @@ TEST_F(LocalTargetTest, PrimaryAndReplicaReplicateByDataAndTheReplicaCanBeRemove
     const pid_t primary_pid = PostmasterPid(DataDir(d, "primary"));
     auto ctx = d.Context();
     ASSERT_EQ(target_->Destroy(ctx, false).kind, StepResult::Kind::Done);
-    EXPECT_EQ(kill(primary_pid, 0), -1);
+    EXPECT_TRUE(ProcessGone(primary_pid)) << primary_pid;
     EXPECT_FALSE(fs::exists(temp_ / "local" / d.plan.id));  // no final backup: nothing kept
 }
 

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -190,11 +191,19 @@ std::string LocalTarget::WriteFile(const fs::path& file, const std::string& text
 
 std::string LocalTarget::Initdb(const std::string& bin, const Server& server, const Secrets& secrets) const {
     // initdb into a side folder renamed into place when complete, so that a crash mid-way leaves no
-    // half-made cluster that a re-run would mistake for a finished one.
-    const fs::path fresh = server.data.string() + ".initdb";
-    const fs::path pwfile = server.data.string() + ".pw";
+    // half-made cluster that a re-run would mistake for a finished one. The folder is new for every
+    // attempt: initdb runs in its own session, so after a kill -9 of the gateway the old attempt's
+    // initdb may still be running, and must not share (or lose) a folder with this one. Earlier
+    // attempts' folders are removed first; an orphan initdb then fails on its own and changes nothing.
+    const std::string attempt = ".initdb-" + std::to_string(::getpid()) + "-" +
+                                std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+    const fs::path fresh = server.data.string() + attempt;
+    const fs::path pwfile = fresh.string() + ".pw";
     std::error_code ec;
-    fs::remove_all(fresh, ec);
+    const std::string stale_prefix = server.data.filename().string() + ".initdb";
+    for (const fs::directory_entry& entry : fs::directory_iterator(server.data.parent_path(), ec)) {
+        if (entry.path().filename().string().rfind(stale_prefix, 0) == 0) fs::remove_all(entry.path(), ec);
+    }
     if (std::string e = WriteFile(pwfile, SuperuserPassword(secrets) + "\n"); !e.empty()) return e;
     const ProcessResult r = Run({bin + "/initdb", "-D", fresh.string(), "-U", "postgres", "--pwfile=" + pwfile.string(),
                                  "--auth-local=peer", "--auth-host=scram-sha-256", "--data-checksums", "-E", "UTF8",
