@@ -23,6 +23,7 @@ std::vector<ProbedWidget> g_widgets;
 void ProbeBeginFrame() { g_widgets.clear(); }
 
 void ProbeRect(std::string_view id, std::string_view text, float min_x, float min_y, float max_x, float max_y) {
+    // Clip to the window: half-hidden rows must report only the part a click can reach.
     ImVec2 min(min_x, min_y);
     ImVec2 max(max_x, max_y);
     const ImDrawList* draw_list = ImGui::GetWindowDrawList();
@@ -36,16 +37,9 @@ void ProbeRect(std::string_view id, std::string_view text, float min_x, float mi
 
 void Probe(std::string_view id, std::string_view text) {
     if (!ImGui::IsItemVisible()) return;
-    // Clip to the window: half-hidden rows must report only the part a click can reach.
-    ImVec2 min = ImGui::GetItemRectMin();
-    ImVec2 max = ImGui::GetItemRectMax();
-    const ImDrawList* draw_list = ImGui::GetWindowDrawList();
-    const ImVec2 clip_min = draw_list->GetClipRectMin();
-    const ImVec2 clip_max = draw_list->GetClipRectMax();
-    min = ImVec2(std::max(min.x, clip_min.x), std::max(min.y, clip_min.y));
-    max = ImVec2(std::min(max.x, clip_max.x), std::min(max.y, clip_max.y));
-    if (max.x <= min.x || max.y <= min.y) return;
-    g_widgets.push_back({std::string(id), std::string(text), min, max});
+    const ImVec2 min = ImGui::GetItemRectMin();
+    const ImVec2 max = ImGui::GetItemRectMax();
+    ProbeRect(id, text, min.x, min.y, max.x, max.y);
 }
 
 std::string ProbeFrameJson() {

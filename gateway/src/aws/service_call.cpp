@@ -4,6 +4,22 @@
 #include "aws/uri.hpp"
 
 namespace gw::aws {
+namespace {
+
+// Signs and sends `request` for `op`; the body (which may carry a secret) is wiped once sent, and a
+// failure names the operation.
+Result<HttpResponse> Send(const CallContext& ctx, const Operation& op, HttpRequest& request) {
+    auto response = SendSigned(*ctx.http, request, ctx.credentials, std::string(op.service_id), ctx.region, ctx.now);
+    Wipe(request.body.data(), request.body.size());
+    if (!response) {
+        AwsError e = response.error();
+        e.message = std::string(op.name) + ": " + e.message;
+        return e;
+    }
+    return response;
+}
+
+}  // namespace
 
 Result<XmlDocument> CallQuery(const CallContext& ctx, const Operation& op, std::string_view version,
                               const QueryParams& params) {
@@ -14,13 +30,8 @@ Result<XmlDocument> CallQuery(const CallContext& ctx, const Operation& op, std::
     QueryParams form = {{"Action", std::string(op.name)}, {"Version", std::string(version)}};
     form.insert(form.end(), params.begin(), params.end());
     request.body = BuildQueryString(form);
-    auto response = SendSigned(*ctx.http, request, ctx.credentials, std::string(op.service_id), ctx.region, ctx.now);
-    Wipe(request.body.data(), request.body.size());
-    if (!response) {
-        AwsError e = response.error();
-        e.message = std::string(op.name) + ": " + e.message;
-        return e;
-    }
+    auto response = Send(ctx, op, request);
+    if (!response) return response.error();
     return XmlDocument::Parse(response->body);
 }
 
@@ -32,13 +43,8 @@ Result<nlohmann::json> CallJson(const CallContext& ctx, const Operation& op, std
     request.headers.push_back({"Content-Type", "application/x-amz-json-1.1"});
     request.headers.push_back({"X-Amz-Target", std::string(target_prefix) + "." + std::string(op.name)});
     request.body = body.dump();
-    auto response = SendSigned(*ctx.http, request, ctx.credentials, std::string(op.service_id), ctx.region, ctx.now);
-    Wipe(request.body.data(), request.body.size());
-    if (!response) {
-        AwsError e = response.error();
-        e.message = std::string(op.name) + ": " + e.message;
-        return e;
-    }
+    auto response = Send(ctx, op, request);
+    if (!response) return response.error();
     if (response->body.empty()) return nlohmann::json::object();
     auto parsed = nlohmann::json::parse(response->body, nullptr, false);
     if (parsed.is_discarded()) return MakeError(kErrMalformedResponse, std::string(op.name) + ": response is not JSON");
