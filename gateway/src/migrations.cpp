@@ -100,6 +100,15 @@ CREATE TABLE deployment_events (
 );
 CREATE INDEX deployment_events_deployment ON deployment_events(deployment_id, id);
 )sql"},
+    {3, "a user's link to their AWS account (deploy role ARN, gateway-generated ExternalId)",
+     R"sql(
+CREATE TABLE aws_account_links (
+    user_id     TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    external_id TEXT NOT NULL UNIQUE,
+    role_arn    TEXT NOT NULL DEFAULT '',
+    updated_at  INTEGER NOT NULL
+);
+)sql"},
 };
 
 }  // namespace

@@ -91,6 +91,12 @@ void HandleDestroy(RouteContext& ctx);
 void HandleBackup(RouteContext& ctx);
 void HandleConnection(RouteContext& ctx);
 void HandleConnectionPassword(RouteContext& ctx);
+// routes_account.cpp
+void HandleGetAwsAccount(RouteContext& ctx);
+void HandlePutAwsAccount(RouteContext& ctx);
+void HandleGetAwsRoleTemplate(RouteContext& ctx);
+// routes_aws.cpp
+void HandleDrift(RouteContext& ctx);
 
 // A plan's "status" object (docs/deploy.md), shared by the plan routes.
 nlohmann::ordered_json PlanStatusJson(const deploy::PlanStatus& status);

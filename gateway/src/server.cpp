@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <regex>
 
+#include "aws_account.hpp"
 #include "crypto.hpp"
 #include "deploy/aws/aws_target.hpp"
 #include "deploy/local/local_target.hpp"
@@ -27,9 +28,10 @@ bool IsApiPath(const std::string& path) { return path == "/v1" || path.rfind("/v
 
 // [TARGETS] The ONE place where deploy targets are registered with the engine, one per cloud.provider
 // (local/: MakeLocalTarget, aws/: the AWS target). The test double comes last so it replaces "local".
-void RegisterTargets(deploy::Engine& engine, const Config& config, Log& log) {
-    // CloudFormation in the user's account; credentials and endpoints from the standard AWS variables.
-    engine.RegisterFor("aws", deploy::MakeAwsTarget(deploy::AwsTargetOptionsFromEnv(aws::ProcessEnv())));
+void RegisterTargets(deploy::Engine& engine, const Config& config, Log& log, Store& store) {
+    // CloudFormation in the user's account; credentials and endpoints from the standard AWS variables. A user
+    // who set a deploy role (PUT /v1/account/aws) is deployed through it with their ExternalId.
+    engine.RegisterFor("aws", deploy::MakeAwsTarget(GatewayAwsOptions(store)));
     deploy::LocalTargetOptions local;
     local.root = (std::filesystem::path(config.data_dir) / "local").string();
     engine.Register(deploy::MakeLocalTarget(local));
@@ -98,7 +100,7 @@ Gateway::Gateway(const Config& config, GatewayOptions options, std::unique_ptr<S
       services_{config_, *store_, *log_, limiter_, site_, clock_, *engine_} {
     // Where the key is and whether it is new; never the key itself.
     log_->Info("deploy.secret_key", {{"file", key_file}, {"created", key_created}});
-    RegisterTargets(*engine_, config_, *log_);
+    RegisterTargets(*engine_, config_, *log_, *store_);
     if (options.register_targets) options.register_targets(*engine_);
     engine_->Start();
     Install();

@@ -10,6 +10,7 @@
 #include "migrations.hpp"
 #include "sqlite_util.hpp"
 #include "store.hpp"
+#include "store_sqlite_account.hpp"
 #include "store_sqlite_deploy.hpp"
 
 namespace gw {
@@ -49,6 +50,7 @@ public:
             Transaction::Exec(db_, "PRAGMA foreign_keys=ON");
             Migrate();
             deployments_ = MakeSqliteDeploymentStore(db_, mutex_);
+            cloud_accounts_ = MakeSqliteCloudAccountStore(db_, mutex_);
         } catch (...) {
             sqlite3_close(db_);
             throw;
@@ -56,10 +58,12 @@ public:
     }
     ~SqliteStore() override {
         deployments_.reset();
+        cloud_accounts_.reset();
         sqlite3_close(db_);
     }
 
     DeploymentStore& deployments() override { return *deployments_; }
+    CloudAccountStore& cloud_accounts() override { return *cloud_accounts_; }
 
     bool Ping() override {
         std::lock_guard lock(mutex_);
@@ -249,6 +253,7 @@ private:
     std::mutex mutex_;
     sqlite3* db_ = nullptr;
     std::unique_ptr<DeploymentStore> deployments_;
+    std::unique_ptr<CloudAccountStore> cloud_accounts_;
 };
 
 }  // namespace

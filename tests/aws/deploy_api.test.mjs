@@ -1,7 +1,10 @@
 // API level: an AWS plan deployed through the gateway's own API against the AWS test double
 // (tests/aws/double), with the gateway pointed at it the way an SDK user would (AWS_ENDPOINT_URL + env
 // credentials). The deployment must turn green with connection details taken from the stack's Outputs,
-// and destroy must delete the stack and the password parameter. Processes are stopped by PID.
+// and destroy must delete the stack and the password parameter. Then the per-user role: the account API
+// (ExternalId generated once, role ARN validated, another user sees only their own, the role template passes
+// the double's template checks) and a deployment that assumes the user's role with their ExternalId (the
+// double's STS refuses any other). Processes are stopped by PID.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -13,6 +16,8 @@ import { createInterface } from 'node:readline';
 const bin = process.env.CS_GATEWAY_BIN;
 const KEY = 'AKIDTESTDOUBLE0001';
 const SECRET = 'c2VjcmV0LXRlc3QtZG91YmxlLWtleS0wMDAx';
+const GATEWAY_PRINCIPAL = 'arn:aws:iam::111122223333:role/cloudsketch-gateway';
+const ROLE_TEMPLATE_URL = 'https://cloudsketch-public.s3.us-east-1.amazonaws.com/cloudsketch-deployer.template.json';
 let dbl, gw, dataDir, base, awsUrl;
 
 function firstLine(child, what, ms) {
@@ -32,6 +37,7 @@ before(async () => {
   const env = {
     PATH: process.env.PATH, HOME: dataDir, AWS_ENDPOINT_URL: awsUrl, AWS_ACCESS_KEY_ID: KEY, AWS_SECRET_ACCESS_KEY: SECRET,
     AWS_EC2_METADATA_DISABLED: 'true', CS_AWS_POLL_INITIAL_MS: '20', CS_AWS_POLL_MAX_MS: '200',
+    CS_AWS_GATEWAY_PRINCIPAL: GATEWAY_PRINCIPAL, CS_AWS_ROLE_TEMPLATE_URL: ROLE_TEMPLATE_URL,
   };
   gw = spawn(bin, ['--port', '0', '--bind', '127.0.0.1', '--data-dir', join(dataDir, 'data')], { stdio: ['ignore', 'pipe', 'ignore'], env });
   base = /(http:\/\/127\.0\.0\.1:\d+)$/.exec(await firstLine(gw, 'the gateway', 10000))[1];
@@ -105,6 +111,14 @@ test('an AWS plan deploys through the API against the test double, then is destr
   assert.equal(got.json.status.light, 'green', JSON.stringify(got.json.status));
   t.diagnostic(`deploy through the API against the double: ${elapsed} ms`);
 
+  // Drift detection on request: the double's stack is as deployed. Another user's request is a 404.
+  const drift = await call('POST', `/v1/plan/${plan.id}/drift`, { token });
+  assert.equal(drift.status, 200, drift.text);
+  assert.equal(drift.json.detection_status, 'DETECTION_COMPLETE');
+  assert.equal(drift.json.drift_status, 'IN_SYNC');
+  const stranger = await call('POST', '/v1/auth/signup', { body: { email: 'aws-api-stranger@example.com', password: 'black-box-123' } });
+  assert.equal((await call('POST', `/v1/plan/${plan.id}/drift`, { token: stranger.json.token })).status, 404);
+
   const destroy = await call('POST', `/v1/plan/${plan.id}/destroy`, { token, body: { final_backup: false } });
   assert.equal(destroy.status, 202, destroy.text);
   const gone = await settle(destroy.json.deployment.id, token);
@@ -112,4 +126,100 @@ test('an AWS plan deploys through the API against the test double, then is destr
   const after = await doubleState();
   assert.equal(after.stacks.find((s) => s.id === stack.id).status, 'DELETE_COMPLETE');
   assert.equal(after.parameters[`/cloudsketch/${plan.id}/development/pg-1/app-password`], undefined);
+});
+
+async function signup(email) {
+  const r = await call('POST', '/v1/auth/signup', { body: { email, password: 'black-box-123' } });
+  assert.equal(r.status, 201, r.text);
+  return r.json.token;
+}
+
+test('the AWS account API: a stable ExternalId, a validated role ARN, per-user isolation, the role template', async () => {
+  const alice = await signup('aws-role-alice@example.com');
+  const bob = await signup('aws-role-bob@example.com');
+  assert.equal((await call('GET', '/v1/account/aws')).status, 401);
+
+  const first = await call('GET', '/v1/account/aws', { token: alice });
+  assert.equal(first.status, 200, first.text);
+  assert.match(first.json.external_id, /^cs-[a-z2-7]{32}$/);
+  assert.equal(first.json.role_arn, null);
+  assert.equal(first.json.gateway_principal, GATEWAY_PRINCIPAL);
+  const again = await call('GET', '/v1/account/aws', { token: alice });
+  assert.equal(again.json.external_id, first.json.external_id, 'the ExternalId must not change');
+  const q = new URL(first.json.quick_create_url.replace('#/stacks/create/review?', '&'));
+  assert.equal(q.origin, 'https://console.aws.amazon.com');
+  assert.equal(q.searchParams.get('templateURL'), ROLE_TEMPLATE_URL);
+  assert.equal(q.searchParams.get('param_ExternalId'), first.json.external_id);
+  assert.equal(q.searchParams.get('param_GatewayPrincipal'), GATEWAY_PRINCIPAL);
+
+  // Bad ARNs: 422 that says where and how.
+  for (const [arn, says] of [['arn:aws:iam::12345:role/cloudsketch-deployer', /12-digit account id/],
+    ['arn:aws:iam::123456789012:user/cloudsketch-deployer', /arn:aws:iam::123456789012:role\/cloudsketch-deployer/],
+    ['arn:aws:iam::123456789012:role/admin', /must start with cloudsketch-deployer/], [42, /string or null/]]) {
+    const bad = await call('PUT', '/v1/account/aws', { token: alice, body: { role_arn: arn } });
+    assert.equal(bad.status, 422, bad.text);
+    assert.equal(bad.json.error.details[0].path, '/role_arn', bad.text);
+    assert.match(bad.json.error.details[0].message, says, bad.text);
+  }
+  const chosen = await call('PUT', '/v1/account/aws', { token: alice, body: { role_arn: 'arn:aws:iam::123456789012:role/cloudsketch-deployer', external_id: 'mine' } });
+  assert.equal(chosen.status, 422, chosen.text);
+  assert.equal(chosen.json.error.details[0].path, '/external_id');
+
+  const arn = 'arn:aws:iam::123456789012:role/cloudsketch-deployer-alice';
+  const set = await call('PUT', '/v1/account/aws', { token: alice, body: { role_arn: arn } });
+  assert.equal(set.status, 200, set.text);
+  assert.equal(set.json.role_arn, arn);
+  assert.equal(set.json.external_id, first.json.external_id);
+  // Bob sees only his own link: another ExternalId, no role.
+  const other = await call('GET', '/v1/account/aws', { token: bob });
+  assert.equal(other.status, 200);
+  assert.notEqual(other.json.external_id, first.json.external_id);
+  assert.equal(other.json.role_arn, null);
+  assert.ok(!other.text.includes(arn) && !other.text.includes(first.json.external_id));
+  const cleared = await call('PUT', '/v1/account/aws', { token: bob, body: { role_arn: null } });
+  assert.equal(cleared.status, 200, cleared.text);
+  assert.equal((await call('GET', '/v1/account/aws', { token: alice })).json.role_arn, arn);
+
+  // The role template: what the double's CloudFormation checks accept, trusting the principal with the ExternalId.
+  const tpl = await call('GET', '/v1/account/aws/role-template', { token: alice });
+  assert.equal(tpl.status, 200, tpl.text);
+  const problems = await (await fetch(`${awsUrl}/__double/validate`, { method: 'POST', body: tpl.text })).json();
+  assert.deepEqual(problems.problems, []);
+  const role = tpl.json.Resources.DeployRole.Properties;
+  const trust = role.AssumeRolePolicyDocument.Statement[0];
+  assert.deepEqual(trust.Principal, { AWS: { Ref: 'GatewayPrincipal' } });
+  assert.deepEqual(trust.Condition, { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } });
+  const actions = role.Policies[0].PolicyDocument.Statement.flatMap((st) => [].concat(st.Action));
+  assert.ok(actions.includes('cloudformation:CreateChangeSet') && actions.includes('s3:PutObject'), actions.join(' '));
+  assert.ok(!actions.some((a) => a.includes('*')), 'no wildcard actions');
+});
+
+test('a user with a role set deploys through AssumeRole with their ExternalId', async () => {
+  const token = await signup('aws-role-deployer@example.com');
+  const link = (await call('GET', '/v1/account/aws', { token })).json;
+  const arn = 'arn:aws:iam::123456789012:role/cloudsketch-deployer-carol';
+  // The role in "her account" trusts the gateway only with her ExternalId.
+  await fetch(`${awsUrl}/__double/role`, { method: 'POST', body: JSON.stringify({ arn, external_id: link.external_id }) });
+  assert.equal((await call('PUT', '/v1/account/aws', { token, body: { role_arn: arn } })).status, 200);
+  const before = (await (await fetch(`${awsUrl}/__double/log`)).json()).length;
+  const plan = (await call('POST', '/v1/plan/', { token, body: {} })).json.plan;
+  const dep = await call('POST', `/v1/plan/${plan.id}/deploy`, { token });
+  assert.equal(dep.status, 202, dep.text);
+  const done = await settle(dep.json.deployment.id, token);
+  assert.equal(done.state, 'succeeded', JSON.stringify(done, null, 1));
+  const log = (await (await fetch(`${awsUrl}/__double/log`)).json()).slice(before);
+  const assumed = log.filter((e) => e.action === 'AssumeRole' && e.status === 200);
+  assert.equal(assumed.length, 1, JSON.stringify(log.map((e) => e.action)));
+  const made = log.filter((e) => e.action === 'CreateChangeSet' && e.status === 200);
+  assert.equal(made.length, 1);
+  assert.match(made[0].access_key_id, /^ASIA/, 'the stack was made with the role\'s temporary credentials');
+
+  // With a role whose trust names another ExternalId, the deployment fails with STS's AccessDenied.
+  await fetch(`${awsUrl}/__double/role`, { method: 'POST', body: JSON.stringify({ arn: `${arn}-2`, external_id: 'cs-someone-else' }) });
+  assert.equal((await call('PUT', '/v1/account/aws', { token, body: { role_arn: `${arn}-2` } })).status, 200);
+  const plan2 = (await call('POST', '/v1/plan/', { token, body: { name: 'second' } })).json.plan;
+  const dep2 = await call('POST', `/v1/plan/${plan2.id}/deploy`, { token });
+  const failed = await settle(dep2.json.deployment.id, token);
+  assert.equal(failed.state, 'failed');
+  assert.match(failed.error, /AccessDenied.*sts:AssumeRole/, failed.error);
 });

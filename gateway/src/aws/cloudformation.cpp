@@ -12,6 +12,21 @@ void AddList(QueryParams& q, const std::string& name, const std::vector<std::str
     for (std::size_t i = 0; i < values.size(); ++i) q.emplace_back(name + ".member." + std::to_string(i + 1), values[i]);
 }
 
+// TemplateBody or TemplateURL, refusing a body CloudFormation would refuse.
+std::optional<AwsError> AddTemplate(QueryParams& q, const TemplateSource& t) {
+    if (t.body.empty() == t.url.empty()) return MakeError(kErrInvalidArgument, "give a template body or a template URL");
+    if (t.body.size() > kMaxTemplateBodyBytes) {
+        return MakeError(kErrInvalidArgument, "the template is " + std::to_string(t.body.size()) +
+                                                  " bytes; CloudFormation takes at most 51,200 bytes inline (use a TemplateURL)");
+    }
+    if (t.url.empty()) {
+        q.emplace_back("TemplateBody", t.body);
+    } else {
+        q.emplace_back("TemplateURL", t.url);
+    }
+    return std::nullopt;
+}
+
 bool SaysDoesNotExist(const AwsError& e) {
     return e.code == "ValidationError" && e.message.find("does not exist") != std::string::npos;
 }
@@ -28,12 +43,10 @@ const std::string* Stack::Output(std::string_view key) const {
 bool IsInProgress(std::string_view status) { return status.ends_with("_IN_PROGRESS"); }
 bool IsFailedResourceStatus(std::string_view status) { return status.ends_with("_FAILED"); }
 
-Result<std::vector<TemplateParameter>> ValidateTemplate(const CallContext& ctx, const std::string& body) {
-    if (body.size() > kMaxTemplateBodyBytes) {
-        return MakeError(kErrInvalidArgument, "the template is " + std::to_string(body.size()) +
-                                                  " bytes; CloudFormation takes at most 51,200 bytes inline");
-    }
-    auto doc = CallQuery(ctx, ops::kValidateTemplate, kApiVersion, {{"TemplateBody", body}});
+Result<std::vector<TemplateParameter>> ValidateTemplate(const CallContext& ctx, const TemplateSource& source) {
+    QueryParams q;
+    if (auto bad = AddTemplate(q, source)) return *bad;
+    auto doc = CallQuery(ctx, ops::kValidateTemplate, kApiVersion, q);
     if (!doc) return doc.error();
     std::vector<TemplateParameter> out;
     for (const auto& r : doc->FindAll({"ValidateTemplateResult", "Parameters", "member"})) {
@@ -45,8 +58,8 @@ Result<std::vector<TemplateParameter>> ValidateTemplate(const CallContext& ctx, 
 Result<CreatedChangeSet> CreateChangeSet(const CallContext& ctx, const CreateChangeSetParams& p) {
     QueryParams q = {{"StackName", p.stack_name},
                      {"ChangeSetName", p.change_set_name},
-                     {"ChangeSetType", p.change_set_type},
-                     {"TemplateBody", p.template_body}};
+                     {"ChangeSetType", p.change_set_type}};
+    if (auto bad = AddTemplate(q, p.template_source)) return *bad;
     for (std::size_t i = 0; i < p.parameters.size(); ++i) {
         const std::string prefix = "Parameters.member." + std::to_string(i + 1);
         q.emplace_back(prefix + ".ParameterKey", p.parameters[i].first);

@@ -50,11 +50,18 @@ struct ChangeSet {
     std::vector<ResourceChange> changes;  // every page
 };
 
+// Where CloudFormation reads a template from: inline (at most kMaxTemplateBodyBytes) or an S3 URL
+// (s3::ObjectUrl; CloudFormation fetches it with the caller's credentials). Exactly one is set.
+struct TemplateSource {
+    std::string body;
+    std::string url;
+};
+
 struct CreateChangeSetParams {
     std::string stack_name;
     std::string change_set_name;   // [a-zA-Z][-a-zA-Z0-9]*, at most 128
     std::string change_set_type;   // CREATE or UPDATE
-    std::string template_body;
+    TemplateSource template_source;
     std::vector<std::pair<std::string, std::string>> parameters;  // ParameterKey, ParameterValue
     std::vector<std::string> capabilities;                       // CAPABILITY_IAM, ...
     std::string role_arn;          // CloudFormation service role; empty: the caller's own permissions
@@ -74,7 +81,7 @@ struct TemplateParameter {
 struct Done {};
 
 // Parameters the template declares (ValidateTemplate), or the validation error CloudFormation gives.
-Result<std::vector<TemplateParameter>> ValidateTemplate(const CallContext& ctx, const std::string& body);
+Result<std::vector<TemplateParameter>> ValidateTemplate(const CallContext& ctx, const TemplateSource& source);
 Result<CreatedChangeSet> CreateChangeSet(const CallContext& ctx, const CreateChangeSetParams& params);
 // nullopt when CloudFormation has no such change set (ChangeSetNotFound) or no such stack.
 Result<std::optional<ChangeSet>> DescribeChangeSet(const CallContext& ctx, const std::string& change_set,

@@ -9,12 +9,14 @@ const std::vector<Operation>& AllOperations() {
         ops::kDeleteStack,       ops::kDetectStackDrift, ops::kDescribeStackDriftDetectionStatus,
         ops::kPutParameter,      ops::kDeleteParameter,  ops::kDescribeInstanceStatus,
         ops::kDescribeVpcs,      ops::kDescribeSubnets,  ops::kAssumeRole,
+        ops::kPutObject,         ops::kDeleteObject,     ops::kCreateBucket,
+        ops::kSendCommand,       ops::kGetCommandInvocation,
     };
     return all;
 }
 
 const std::vector<std::string_view>& ImpliedIamActions() {
-    static const std::vector<std::string_view> implied = {"iam:PassRole"};
+    static const std::vector<std::string_view> implied = {"iam:PassRole", "s3:GetObject", "ssm:GetParameters"};
     return implied;
 }
 

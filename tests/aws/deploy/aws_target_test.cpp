@@ -20,9 +20,11 @@
 
 #include "aws/cloudformation.hpp"
 #include "aws/operations.hpp"
+#include "aws/s3.hpp"
 #include "deploy/aws/aws_target.hpp"
 #include "double_process.hpp"
 #include "plan/plan.hpp"
+#include "plan/transform.hpp"
 
 namespace gw::aws::test {
 namespace {
@@ -108,6 +110,15 @@ struct Deployment {
         for (int i = 0; i < 500; ++i) {
             auto ctx = Context();
             StepResult r = target.Destroy(ctx, true);
+            if (r.kind != StepResult::Kind::Wait) return r;
+            std::this_thread::sleep_for(std::chrono::milliseconds(std::min(r.retry_after_ms, 5)));
+        }
+        return StepResult::Failed("still waiting after 500 polls");
+    }
+    StepResult Backup() {
+        for (int i = 0; i < 500; ++i) {
+            auto ctx = Context();
+            StepResult r = target.Backup(ctx, true);
             if (r.kind != StepResult::Kind::Wait) return r;
             std::this_thread::sleep_for(std::chrono::milliseconds(std::min(r.retry_after_ms, 5)));
         }
@@ -217,6 +228,10 @@ TEST(AwsTarget, DeploysRedeploysWithAChangeAndDestroys) {
         EXPECT_TRUE(h.ok) << h.reason;
         EXPECT_EQ(h.checks["stack_status"], "CREATE_COMPLETE");
         ASSERT_EQ(h.checks["instances"].size(), 1u);
+        // The server's private DNS name does not resolve here: reported, and the light stays green.
+        ASSERT_EQ(h.checks["postgres"].size(), 1u) << h.checks.dump();
+        EXPECT_EQ(h.checks["postgres"][0]["result"], "not reachable from the gateway") << h.checks.dump();
+        EXPECT_EQ(h.checks["postgres"][0]["host"], info.endpoints[0].host);
         g_double->Control("POST", "instance", {{"system", "impaired"}});
         auto bad = target->Check(ctx);
         g_double->Control("POST", "instance", {{"system", "ok"}});
@@ -456,6 +471,138 @@ TEST(AwsTarget, DriftDetectionOnRequest) {
     }
     EXPECT_EQ(s.detection_status, "DETECTION_COMPLETE");
     EXPECT_EQ(s.drift_status, "IN_SYNC");
+}
+
+TEST(AwsTarget, OnDemandBackupRunsTheInstancesBackupScriptThroughSsmRunCommand) {
+    auto target = deploy::MakeAwsTarget(FastOptions());
+    Deployment run{*target, TestPlan("p_backup1"), "d_bk"};
+    ASSERT_EQ(run.All().kind, StepResult::Kind::Done) << run.Events();
+    const std::string primary = run.state["backup_instance_ids"].at(0);
+    Deployment backup{*target, run.plan, "d_bk_now", run.state};
+    StepResult r = backup.Backup();
+    ASSERT_EQ(r.kind, StepResult::Kind::Done) << r.error << "\n" << backup.Events();
+    bool ran = false;
+    const json commands = g_double->Control("GET", "state")["commands"];
+    for (const auto& [id, c] : commands.items()) {
+        ran = ran || (c["instances"] == json::array({primary}) && c["commands"] == json::array({"/usr/local/bin/cloudsketch-backup"}));
+    }
+    EXPECT_TRUE(ran) << "the backup script was not run on the primary " << primary << ": " << commands.dump();
+    EXPECT_TRUE(backup.HasEvent("backup finished")) << backup.Events();
+    // The deployment's own memory survives a backup job.
+    EXPECT_EQ(target->Connection(backup.state).endpoints.size(), 1u);
+
+    // The script fails on the server: its stderr is the reason.
+    g_double->Control("POST", "ssm", {{"fail", "pg_basebackup: error: could not write to file: No space left on device"}});
+    Deployment failing{*target, run.plan, "d_bk_fail", backup.state};
+    r = failing.Backup();
+    g_double->Control("POST", "ssm", {{"fail", ""}});
+    ASSERT_EQ(r.kind, StepResult::Kind::Failed) << failing.Events();
+    EXPECT_NE(r.error.find("No space left on device"), std::string::npos) << r.error;
+
+    // Servers Systems Manager does not manage: said plainly, with what to turn on.
+    g_double->Control("POST", "ssm", {{"managed", false}});
+    Deployment unmanaged{*target, run.plan, "d_bk_unmanaged", failing.state};
+    r = unmanaged.Backup();
+    g_double->Control("POST", "ssm", {{"managed", true}});
+    ASSERT_EQ(r.kind, StepResult::Kind::Failed);
+    EXPECT_NE(r.error.find("Default Host Management Configuration"), std::string::npos) << r.error;
+}
+
+// `databases` VMs each hosting one PostgreSQL: enough of them make a template over 51,200 bytes.
+plan::Plan ManyDatabases(const std::string& id, int databases) {
+    plan::Plan p = TestPlan(id);
+    const plan::Component vm = p.components[0], pg = p.components[1];
+    p.components.clear();
+    for (int i = 0; i < databases; ++i) {
+        plan::Component v = vm, d = pg;
+        v.id = "vm-" + std::to_string(i);
+        d.id = "pg-" + std::to_string(i);
+        std::get<plan::PostgresSpec>(d.spec).host = v.id;
+        p.components.push_back(v);
+        p.components.push_back(d);
+    }
+    return p;
+}
+
+std::size_t TemplateBytes(const plan::Plan& p) {
+    return plan::Transform(p, plan::Target::AwsCloudFormation).documents.at(0).text.size();
+}
+
+deploy::AwsTargetOptions WithRole(const std::string& arn, const std::string& external_id) {
+    g_double->Control("POST", "role", {{"arn", arn}, {"external_id", external_id}});
+    auto o = FastOptions();
+    o.user_role = [=](std::string_view) { return std::optional<deploy::AwsUserRole>({arn, external_id}); };
+    return o;
+}
+
+TEST(AwsTarget, TemplateOver51200BytesIsStagedInS3AndReadByTemplateUrl) {
+    const plan::Plan big = ManyDatabases("p_large1", 4);
+    ASSERT_GT(TemplateBytes(big), cfn::kMaxTemplateBodyBytes) << "the test plan must need S3";
+    auto target = deploy::MakeAwsTarget(WithRole("arn:aws:iam::210987654321:role/cloudsketch-deployer", "cs-ext-large"));
+    const int created_before = CountLog("CreateBucket", 200), put_before = CountLog("PutObject", 200),
+              deleted_before = CountLog("DeleteObject", 204);
+    Deployment run{*target, big, "d_large"};
+    StepResult r = run.All();
+    ASSERT_EQ(r.kind, StepResult::Kind::Done) << r.error << "\n" << run.Events();
+
+    // CloudFormation (the double) read the template from S3 by URL, from a bucket of the role's account in
+    // the plan's region, created on first use; the object is gone once the change set ran.
+    const std::string bucket = "cloudsketch-templates-210987654321-eu-west-1";
+    const json state = g_double->Control("GET", "state");
+    const std::string url = g_double->url() + "/" + bucket + "/templates/p_large1/d_large.json";
+    int reads = 0;
+    for (const auto& u : state["template_urls"]) reads += u == url;
+    EXPECT_EQ(reads, 2) << "ValidateTemplate and CreateChangeSet both by TemplateURL: " << state["template_urls"].dump();
+    ASSERT_TRUE(state["buckets"].contains(bucket)) << state["buckets"].dump();
+    EXPECT_EQ(state["buckets"][bucket]["owner"], "210987654321");
+    EXPECT_EQ(state["buckets"][bucket]["region"], "eu-west-1");
+    EXPECT_TRUE(state["buckets"][bucket]["objects"].empty()) << "the staged template was not removed";
+    EXPECT_EQ(CountLog("CreateBucket", 200) - created_before, 1);
+    EXPECT_EQ(CountLog("PutObject", 200) - put_before, 1);
+    EXPECT_EQ(CountLog("DeleteObject", 204) - deleted_before, 1);
+    EXPECT_FALSE(run.state.contains("staged_template"));
+    EXPECT_TRUE(run.HasEvent("staged at s3://" + bucket)) << run.Events();
+    const json stack = StackOf("cloudsketch-p-large1-development");
+    EXPECT_EQ(stack["status"], "CREATE_COMPLETE");
+    EXPECT_EQ(stack["resources"].size(), 4u * 7u);
+    EXPECT_EQ(target->Connection(run.state).endpoints.size(), 4u);
+
+    // A re-deploy with a change reuses the bucket (no second CreateBucket) and stages a new object.
+    Deployment second{*target, run.plan, "d_large2", run.state};
+    std::get<plan::PostgresSpec>(second.plan.components[1].spec).max_connections = 300;
+    second.plan.revision = 2;
+    r = second.All();
+    ASSERT_EQ(r.kind, StepResult::Kind::Done) << r.error << "\n" << second.Events();
+    EXPECT_EQ(CountLog("CreateBucket", 200) - created_before, 1);
+    EXPECT_EQ(CountLog("PutObject", 200) - put_before, 2);
+    EXPECT_TRUE(g_double->Control("GET", "state")["buckets"][bucket]["objects"].empty());
+    EXPECT_EQ(StackOf("cloudsketch-p-large1-development")["status"], "UPDATE_COMPLETE");
+}
+
+TEST(AwsTarget, LargeTemplateWithoutAStagingBucketOrWithASquattedNameFailsWithTheFix) {
+    const plan::Plan big = ManyDatabases("p_large2", 4);
+    // The gateway's own credentials and no CS_AWS_TEMPLATE_BUCKET: nowhere to stage.
+    auto plain = deploy::MakeAwsTarget(FastOptions());
+    Deployment run{*plain, big, "d_nobucket"};
+    StepResult r = run.All();
+    ASSERT_EQ(r.kind, StepResult::Kind::Failed) << run.Events();
+    EXPECT_NE(r.error.find("above the 51,200 bytes"), std::string::npos) << r.error;
+    EXPECT_NE(r.error.find("CS_AWS_TEMPLATE_BUCKET"), std::string::npos) << r.error;
+
+    // Another account already owns the per-account bucket name: S3 refuses the write (expected bucket owner).
+    HttpClient http;
+    CallContext other{&http, {}, "eu-west-1", DoubleEnv(), SystemNow};
+    other.credentials.access_key_id = kDoubleKeyId;
+    other.credentials.secret_access_key = SecretString(kDoubleSecret);
+    ASSERT_TRUE(s3::CreateBucket(other, "cloudsketch-templates-333333333333-eu-west-1"));
+    auto target = deploy::MakeAwsTarget(WithRole("arn:aws:iam::333333333333:role/cloudsketch-deployer", "cs-ext-squat"));
+    Deployment squatted{*target, ManyDatabases("p_large3", 4), "d_squat"};
+    r = squatted.All();
+    ASSERT_EQ(r.kind, StepResult::Kind::Failed) << squatted.Events();
+    EXPECT_NE(r.error.find("another AWS account owns the bucket name"), std::string::npos) << r.error;
+    EXPECT_NE(r.error.find("AccessDenied"), std::string::npos) << r.error;
+    EXPECT_EQ(g_double->Control("GET", "state")["buckets"]["cloudsketch-templates-333333333333-eu-west-1"]["objects"].size(), 0u)
+        << "the template went into another account's bucket";
 }
 
 // Runs last (gtest runs tests in file order): everything the target asked AWS for is in the operation table

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // AWS test double: one local HTTP endpoint that answers CloudFormation (query API, XML), SSM (JSON 1.1),
-// EC2 (DescribeInstanceStatus, DescribeVpcs, DescribeSubnets; XML) and STS (AssumeRole) the way AWS does,
+// EC2 (DescribeInstanceStatus, DescribeVpcs, DescribeSubnets; XML), STS (AssumeRole) and S3 (path-style
+// CreateBucket/PutObject/GetObject/DeleteObject; CloudFormation reads TemplateURLs from it) the way AWS does,
 // for tests that cannot reach AWS. It is not AWS, and says so in every response's Server header.
 //
 // What it checks, as AWS would: every request's Signature V4 (with the independent @smithy/signature-v4;
@@ -16,12 +17,14 @@
 //   POST fail         {"logical_id": "PgMainPrimary", "reason": "...", "on": "create"|"update"|"delete"}
 //   POST role         {"arn": "arn:aws:iam::123456789012:role/x", "external_id": "..."}
 //   POST instance     {"system": "impaired"}   status checks of every instance from now on
+//   POST ssm          {"managed": false} instances are not SSM-managed; {"fail": "stderr"} the script fails
 //   GET  log          [{service, action, iam_action, access_key_id, status}]
-//   GET  state        {stacks: [...], parameters: {name: {type, version, value}}}
+//   GET  state        {stacks: [...], parameters: {name: {type, version, value}}, buckets: {...}, template_urls: [...]}
 import http from 'node:http';
 import { randomUUID, randomBytes } from 'node:crypto';
 import { verifySignature, parseAuthorization } from './sigv4_check.mjs';
 import { CloudFormationDouble, ApiError, esc, templateProblems } from './cloudformation_double.mjs';
+import { S3Double } from './s3_double.mjs';
 
 const SERVER = 'AWSTestDouble/1.0 (a test double, not AWS)';
 
@@ -33,10 +36,16 @@ for (let i = 0; i < args.length; i++) {
 }
 
 const cfn = new CloudFormationDouble();
+const s3 = new S3Double();
+const ACCOUNT = '123456789012';
+// The account a key acts in: an assumed role's (from its ARN), else the double's one account.
+const accountOf = (accessKeyId) => keys.get(accessKeyId)?.role?.split(':')[4] ?? ACCOUNT;
 const parameters = new Map(); // name -> {type, value, version}
 const roles = new Map(); // arn -> {external_id}
 const faults = []; // {action, kind, count}
 const log = [];
+const runCommand = { managed: true, fail: '' }; // SSM Run Command: are instances managed, does the script fail
+const commandsRun = new Map(); // CommandId -> {instances, commands, polls, fail}
 let instanceHealth = { system: 'ok', instance: 'ok' };
 
 function xmlError(service, e, requestId) {
@@ -70,6 +79,30 @@ function ssm(action, body) {
     need('Name');
     if (!parameters.delete(body.Name)) throw new ApiError(400, 'ParameterNotFound', '');
     return {};
+  }
+  if (action === 'SendCommand') {
+    need('DocumentName');
+    if (!Array.isArray(body.InstanceIds) || body.InstanceIds.length === 0) throw new ApiError(400, 'ValidationException', "1 validation error detected: Value null at 'instanceIds' failed to satisfy constraint: Member must not be null");
+    if (body.DocumentName !== 'AWS-RunShellScript') throw new ApiError(400, 'InvalidDocument', `Document ${body.DocumentName} does not exist in your account`);
+    const commands = body.Parameters?.commands;
+    if (!Array.isArray(commands) || commands.length === 0 || !commands.every((c) => typeof c === 'string')) throw new ApiError(400, 'InvalidParameters', 'Parameters doesn\'t match the document: commands is required');
+    const known = [];
+    for (const st of cfn.stacks) for (const r of st.resources.values()) if (r.type === 'AWS::EC2::Instance' && st.status !== 'DELETE_COMPLETE') known.push(r.physicalId);
+    const bad = body.InstanceIds.filter((id) => !known.includes(id) || !runCommand.managed);
+    if (bad.length) throw new ApiError(400, 'InvalidInstanceId', `Instances [[${bad.join(', ')}]] not in a valid state for account 123456789012`);
+    const id = randomUUID();
+    commandsRun.set(id, { instances: body.InstanceIds, commands, polls: 0, fail: runCommand.fail });
+    return { Command: { CommandId: id, DocumentName: body.DocumentName, InstanceIds: body.InstanceIds, Status: 'Pending', Comment: body.Comment } };
+  }
+  if (action === 'GetCommandInvocation') {
+    need('CommandId'); need('InstanceId');
+    const c = commandsRun.get(body.CommandId);
+    if (!c || !c.instances.includes(body.InstanceId)) throw new ApiError(400, 'InvocationDoesNotExist', '');
+    c.polls += 1;
+    const base = { CommandId: body.CommandId, InstanceId: body.InstanceId, DocumentName: 'AWS-RunShellScript' };
+    if (c.polls < 2) return { ...base, Status: 'InProgress', StatusDetails: 'InProgress', ResponseCode: -1 };
+    if (c.fail) return { ...base, Status: 'Failed', StatusDetails: 'Failed', ResponseCode: 1, StandardOutputContent: '', StandardErrorContent: c.fail };
+    return { ...base, Status: 'Success', StatusDetails: 'Success', ResponseCode: 0, StandardOutputContent: `ran: ${c.commands.join('; ')}`, StandardErrorContent: '' };
   }
   if (action === 'GetParameter') {
     need('Name');
@@ -153,12 +186,16 @@ function control(req, res, body) {
   if (req.method === 'POST' && what === 'fail') { cfn.failures.push(input); return json(200, { ok: true }); }
   if (req.method === 'POST' && what === 'role') { roles.set(input.arn, { external_id: input.external_id }); return json(200, { ok: true }); }
   if (req.method === 'POST' && what === 'instance') { instanceHealth = { ...instanceHealth, ...input }; return json(200, { ok: true }); }
+  if (req.method === 'POST' && what === 'ssm') { Object.assign(runCommand, input); return json(200, { ok: true }); }
   if (req.method === 'POST' && what === 'validate') { return json(200, { problems: templateProblems(body) }); }
   if (req.method === 'GET' && what === 'log') return json(200, log);
   if (req.method === 'GET' && what === 'state') {
     return json(200, {
       stacks: cfn.stacks.map((s) => ({ id: s.id, name: s.name, status: s.status, outputs: s.outputs, resources: [...s.resources.keys()], events: s.events.length, params: s.params, roleArn: s.roleArn })),
       parameters: Object.fromEntries([...parameters].map(([k, v]) => [k, v])),
+      buckets: s3.summary(),
+      template_urls: cfn.templateUrls,
+      commands: Object.fromEntries([...commandsRun].map(([k, v]) => [k, { instances: v.instances, commands: v.commands }])),
     });
   }
   return json(404, { error: 'unknown control endpoint' });
@@ -178,6 +215,7 @@ const server = http.createServer((req, res) => {
     let action;
     let form = null;
     if (target) action = target.split('.').pop();
+    else if (service === 's3') action = S3Double.route(req.method, req.url)[0];
     else {
       form = new URLSearchParams(req.method === 'GET' ? req.url.split('?')[1] ?? '' : body);
       action = form.get('Action');
@@ -189,6 +227,7 @@ const server = http.createServer((req, res) => {
       entry.status = e.status;
       entry.error = e.code;
       if (service === 'ssm') return send(res, e.status, 'application/x-amz-json-1.1', JSON.stringify({ __type: e.code, message: e.message }), requestId);
+      if (service === 's3') return send(res, e.status, 'application/xml', S3Double.errorXml(e, requestId), requestId);
       return send(res, e.status, 'text/xml', xmlError(service, e, requestId), requestId);
     };
     try {
@@ -204,6 +243,13 @@ const server = http.createServer((req, res) => {
         return fail(new ApiError(500, service === 'ssm' ? 'InternalServerError' : 'InternalFailure', 'We encountered an internal error. Please try again.', 'Receiver'));
       }
       let out;
+      if (service === 's3') {
+        const r = s3.call({ method: req.method, url: req.url, headers: req.headers, body }, accountOf(auth.accessKeyId), auth.region);
+        entry.status = r.status;
+        res.writeHead(r.status, { 'Content-Type': r.type, 'Server': SERVER, 'x-amz-request-id': requestId, 'Content-Length': Buffer.byteLength(r.body), ...(r.headers ?? {}) });
+        return res.end(r.body);
+      }
+      cfn.readTemplateUrl = (url) => s3.readTemplate(url, accountOf(auth.accessKeyId), req.headers.host);
       if (service === 'cloudformation') out = ['text/xml', cfn.call(action, form, auth.region)];
       else if (service === 'ec2') out = ['text/xml;charset=UTF-8', ec2(action, form, auth.region)];
       else if (service === 'sts') out = ['text/xml', sts(action, form, auth.accessKeyId)];

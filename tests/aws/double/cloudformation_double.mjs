@@ -106,6 +106,8 @@ export class CloudFormationDouble {
     this.failures = []; // [{logical_id, reason, on: 'create'|'update'|'delete'}]
     this.drifts = new Map();
     this.region = 'us-east-1';
+    this.readTemplateUrl = () => { throw validation('TemplateURL must be a supported URL.'); };
+    this.templateUrls = []; // every TemplateURL read, for tests
   }
 
   findStack(nameOrId, { includeDeleted = false } = {}) {
@@ -153,10 +155,18 @@ export class CloudFormationDouble {
   }
 
   parseTemplate(form) {
-    const body = form.get('TemplateBody');
-    if (form.get('TemplateURL')) throw validation('TemplateURL is not supported by this test double');
-    if (!body) throw validation('Either Template URL or Template Body must be specified.');
-    if (Buffer.byteLength(body) > 51200) throw validation("1 validation error detected: Value at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to 51200");
+    let body = form.get('TemplateBody');
+    const url = form.get('TemplateURL');
+    if (body && url) throw validation('Specify exactly one of TemplateBody or TemplateUrl.');
+    if (!body && !url) throw validation('Either Template URL or Template Body must be specified.');
+    if (url) {
+      // CloudFormation fetches the object with the caller's credentials (readTemplateUrl is set per request).
+      body = this.readTemplateUrl(url);
+      this.templateUrls.push(url);
+      if (Buffer.byteLength(body) > 1000000) throw validation('Template may not exceed 1000000 bytes in size.');
+    } else if (Buffer.byteLength(body) > 51200) {
+      throw validation("1 validation error detected: Value at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to 51200");
+    }
     const problems = templateProblems(body);
     if (problems.length) throw validation(problems.slice(0, 3).join('; '));
     return JSON.parse(body);

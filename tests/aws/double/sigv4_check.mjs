@@ -61,7 +61,8 @@ export async function verifySignature(req, keys, now = new Date()) {
   }
   const signer = new SignatureV4({
     credentials: { accessKeyId: auth.accessKeyId, secretAccessKey: key.secretAccessKey, sessionToken: key.sessionToken },
-    region: auth.region, service: auth.service, sha256: Sha256, uriEscapePath: true, applyChecksum: false,
+    // S3 signs its path as sent (no second encoding); every other service encodes it again.
+    region: auth.region, service: auth.service, sha256: Sha256, uriEscapePath: auth.service !== 's3', applyChecksum: false,
   });
   const [host, port] = headers.host.split(':');
   const signed = await signer.sign(

@@ -3,23 +3,29 @@
 // [SECTION] state       what the target remembers per plan (JSON), reset per deployment where it must be
 // [SECTION] calls       credentials and a CallContext per step
 // [SECTION] render
-// [SECTION] provision   parameters -> validate -> change set -> describe -> execute
+// [SECTION] provision   parameters -> stage (large templates) -> validate -> change set -> describe -> execute
+// [SECTION] staging     templates over 51,200 bytes go to S3 and CloudFormation reads them by TemplateURL
 // [SECTION] follow      install: stack events into the deployment's events and progress
 // [SECTION] verify      Outputs -> ConnectionInfo
-// [SECTION] check       stack status + EC2 status checks
+// [SECTION] check       stack status + EC2 status checks + PostgreSQL from the gateway where reachable
+// [SECTION] backup      on demand: the instance's own backup script through SSM Run Command
 // [SECTION] destroy
 #include "deploy/aws/aws_target.hpp"
 
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <mutex>
+#include <thread>
 
 #include "aws/cloudformation.hpp"
 #include "aws/ec2.hpp"
+#include "aws/s3.hpp"
 #include "aws/ssm.hpp"
 #include "aws/sts.hpp"
+#include "deploy/aws/pg_check.hpp"
 #include "deploy/aws/stack_progress.hpp"
 #include "plan/transform.hpp"
 
@@ -42,11 +48,15 @@ void StartDeployment(StepContext& ctx) {
     if (!s.is_object()) s = json::object();
     if (s.value("deployment_id", "") == ctx.deployment_id) return;
     for (const char* key : {"phase", "change_set_name", "change_set_id", "change_set_type", "changes", "no_changes",
-                            "last_event_id", "completed", "first_failure", "poll_ms", "destroy_phase"}) {
+                            "last_event_id", "completed", "first_failure", "poll_ms", "destroy_phase",
+                            "staged_template", "backup_command_id"}) {
         s.erase(key);
     }
     s["deployment_id"] = ctx.deployment_id;
 }
+
+// CloudFormation reads at most this many bytes from a TemplateURL.
+constexpr std::size_t kMaxTemplateUrlBytes = 1000000;
 
 std::string Str(const json& s, const char* key) { return s.contains(key) && s[key].is_string() ? s[key].get<std::string>() : ""; }
 
@@ -74,6 +84,27 @@ std::string Describe(const aws::AwsError& e) {
     if (!e.code.empty() && text.find(e.code) == std::string::npos) text = e.code + ": " + text;
     if (!e.request_id.empty()) text += " (request id " + e.request_id + ")";
     return text;
+}
+
+std::string SessionSafe(std::string id) {
+    for (char& c : id) {
+        if (!std::isalnum(static_cast<unsigned char>(c)) && std::string_view("+=,.@_-").find(c) == std::string_view::npos) c = '-';
+    }
+    return id.substr(0, 50);
+}
+
+// The user's role, assumed with the gateway's credentials and the user's ExternalId; temporary
+// credentials cached until 5 minutes before they expire.
+std::shared_ptr<aws::CredentialsProvider> AssumeUserRole(const AwsTargetOptions& o,
+                                                         std::shared_ptr<aws::CredentialsProvider> chain,
+                                                         const std::string& owner_id, const AwsUserRole& role) {
+    const std::string region = aws::RegionFromEnv(o.env).empty() ? "us-east-1" : aws::RegionFromEnv(o.env);
+    auto sts = aws::ResolveEndpoint("sts", region, o.env);
+    aws::AssumeRoleParams p{role.role_arn, "cloudsketch-" + SessionSafe(owner_id), role.external_id, 3600};
+    return std::make_shared<aws::CachingCredentialsProvider>(
+        std::make_unique<aws::AssumeRoleCredentialsProvider>(std::move(chain), sts ? *sts : aws::Endpoint{}, region, p,
+                                                             o.now, o.http),
+        o.now);
 }
 
 class AwsTarget final : public Target {
@@ -105,6 +136,7 @@ public:
     }
 
     Health Check(StepContext& ctx) override;
+    void CheckPostgresFromGateway(StepContext& ctx, Health& h);
     StepResult Backup(StepContext& ctx, bool validate) override;
     StepResult Destroy(StepContext& ctx, bool final_backup) override;
 
@@ -152,23 +184,8 @@ private:
         std::lock_guard lock(mu_);
         const std::string key = owner_id + "\n" + role->role_arn + "\n" + role->external_id;
         auto& slot = per_user_[key];
-        if (!slot) {
-            const std::string region = aws::RegionFromEnv(o_.env).empty() ? "us-east-1" : aws::RegionFromEnv(o_.env);
-            auto sts = aws::ResolveEndpoint("sts", region, o_.env);
-            aws::AssumeRoleParams p{role->role_arn, "cloudsketch-" + SessionSafe(owner_id), role->external_id, 3600};
-            slot = std::make_shared<aws::CachingCredentialsProvider>(
-                std::make_unique<aws::AssumeRoleCredentialsProvider>(gateway_chain_, sts ? *sts : aws::Endpoint{},
-                                                                     region, p, o_.now, o_.http),
-                o_.now);
-        }
+        if (!slot) slot = AssumeUserRole(o_, gateway_chain_, owner_id, *role);
         return slot;
-    }
-
-    static std::string SessionSafe(std::string id) {
-        for (char& c : id) {
-            if (!std::isalnum(static_cast<unsigned char>(c)) && std::string_view("+=,.@_-").find(c) == std::string_view::npos) c = '-';
-        }
-        return id.substr(0, 50);
     }
 
     int NextPoll(StepContext& ctx, bool moved) {
@@ -206,10 +223,10 @@ private:
             return {{}, why};
         }
         std::string text = std::move(result.documents.front().text);
-        if (text.size() > cfn::kMaxTemplateBodyBytes) {
+        if (text.size() > kMaxTemplateUrlBytes) {
             return {{}, "the CloudFormation template is " + std::to_string(text.size()) +
-                            " bytes, above the 51,200 bytes CloudFormation takes inline; uploading it to S3 "
-                            "(TemplateURL) is not supported yet: split the plan into smaller plans"};
+                            " bytes, above the 1,000,000 bytes CloudFormation reads from S3: split the plan into "
+                            "smaller plans"};
         }
         return {std::move(text), {}};
     }
@@ -260,7 +277,7 @@ private:
             }
             s["parameters"] = names;
             ctx.event("info", "stored " + std::to_string(names.size()) + " password parameter(s) in SSM as SecureString");
-            phase = "validate";
+            phase = "stage";
             s["phase"] = phase;
             ctx.save();
             ctx.progress(0.2);
@@ -269,8 +286,24 @@ private:
         Rendered r = RenderTemplate(ctx.plan);
         if (!r.error.empty()) return StepResult::Failed(r.error);
 
+        if (phase == "stage") {
+            if (r.text.size() > cfn::kMaxTemplateBodyBytes) {
+                StepResult staged = Stage(ctx, c, r.text);
+                if (staged.kind != StepResult::Kind::Done) return staged;
+            }
+            phase = "validate";
+            s["phase"] = phase;
+            ctx.save();
+        }
+        cfn::TemplateSource source;
+        if (s.contains("staged_template")) {
+            source.url = Str(s["staged_template"], "url");
+        } else {
+            source.body = r.text;
+        }
+
         if (phase == "validate") {
-            auto declared = cfn::ValidateTemplate(c, r.text);
+            auto declared = cfn::ValidateTemplate(c, source);
             if (!declared) return FromError(ctx, "CloudFormation rejected the template", declared.error());
             std::string vpc = o_.vpc_id, subnet = o_.subnet_id;
             if (vpc.empty()) {
@@ -343,7 +376,7 @@ private:
                 p.stack_name = stack_name;
                 p.change_set_name = cs_name;
                 p.change_set_type = type;
-                p.template_body = r.text;
+                p.template_source = source;
                 p.parameters = {{"VpcId", Str(s, "vpc_id")}, {"SubnetId", Str(s, "subnet_id")}};
                 p.capabilities = {"CAPABILITY_IAM"};
                 p.role_arn = o_.cfn_role_arn;
@@ -377,9 +410,12 @@ private:
                     s["no_changes"] = true;
                     s["changes"] = json::array();
                     s["phase"] = "executed";
+                    Unstage(ctx, c);
                     ctx.save();
                     return StepResult::Done();
                 }
+                Unstage(ctx, c);
+                ctx.save();
                 return StepResult::Failed("CloudFormation could not prepare the change: " + PlainReason(why));
             }
             if (phase == "describe") {
@@ -411,11 +447,94 @@ private:
             }
             ctx.event("info", "executing the change set (" + std::to_string(set.changes.size()) + " change(s))");
             s["phase"] = "executed";
+            Unstage(ctx, c);  // CloudFormation keeps its own copy of the template with the change set
             s["poll_ms"] = o_.poll_initial_ms;
             ctx.save();
         }
         ctx.progress(1.0);
         return StepResult::Done();
+    }
+
+    // -----------------------------------------------------------------------------------------------
+    // [SECTION] staging
+    //
+    // Real CloudFormation fetches a TemplateURL with the caller's credentials, so the object must be
+    // readable by whoever calls CreateChangeSet: the user's role (a bucket in their own account, created
+    // here on first use and named after account and region, as `aws cloudformation deploy` users do) or the
+    // gateway's own credentials (CS_AWS_TEMPLATE_BUCKET, the operator's bucket). One object per deployment,
+    // removed once the change set has run; state["staged_template"] remembers it across restarts.
+
+    // The account id of the user's role ("" for the gateway's own credentials).
+    std::string RoleAccount(const StepContext& ctx) const {
+        if (!o_.user_role) return {};
+        auto role = o_.user_role(ctx.owner_id);
+        if (!role) return {};
+        std::string_view arn = role->role_arn;  // arn:aws:iam::<account>:role/<name>
+        for (int i = 0; i < 4; ++i) {
+            const auto colon = arn.find(':');
+            if (colon == std::string_view::npos) return {};
+            arn.remove_prefix(colon + 1);
+        }
+        return std::string(arn.substr(0, arn.find(':')));
+    }
+
+    StepResult Stage(StepContext& ctx, const aws::CallContext& c, const std::string& text) {
+        json& s = ctx.state;
+        const std::string account = RoleAccount(ctx);
+        std::string bucket = o_.template_bucket;
+        if (bucket.empty()) {
+            if (account.empty()) {
+                return StepResult::Failed("the CloudFormation template is " + std::to_string(text.size()) +
+                                          " bytes, above the 51,200 bytes CloudFormation takes inline, and there is "
+                                          "no S3 bucket to stage it in: set an AWS role for your account (GET "
+                                          "/v1/account/aws) or ask the operator to set CS_AWS_TEMPLATE_BUCKET");
+            }
+            bucket = "cloudsketch-templates-" + account + "-" + c.region;
+        }
+        const aws::s3::ObjectRef object{bucket, "templates/" + ctx.plan.id + "/" + ctx.deployment_id + ".json"};
+        auto put = aws::s3::PutObject(c, object, text, "application/json", account);
+        if (!put && put.error().code == "NoSuchBucket" && o_.template_bucket.empty()) {
+            auto made = aws::s3::CreateBucket(c, bucket);
+            if (!made) {
+                if (made.error().code == "BucketAlreadyExists") {
+                    return StepResult::Failed("another AWS account owns the bucket name " + bucket + " (for staging "
+                                              "templates); ask the operator to set CS_AWS_TEMPLATE_BUCKET");
+                }
+                return FromError(ctx, "creating the S3 bucket " + bucket + " for large templates", made.error());
+            }
+            ctx.event("info", "created the S3 bucket " + bucket + " for templates over 51,200 bytes");
+            put = aws::s3::PutObject(c, object, text, "application/json", account);
+        }
+        if (!put && put.error().code == "AccessDenied" && !account.empty()) {
+            // x-amz-expected-bucket-owner did not match, or the role may not write there.
+            return StepResult::Failed("the S3 bucket " + bucket + " refused the template (" + Describe(put.error()) +
+                                      "): either another AWS account owns the bucket name (ask the operator to set "
+                                      "CS_AWS_TEMPLATE_BUCKET) or your role lacks s3:PutObject on it");
+        }
+        if (!put) return FromError(ctx, "uploading the template to s3://" + bucket, put.error());
+        auto url = aws::s3::ObjectUrl(c, object);
+        if (!url) return FromError(ctx, "the template's S3 URL", url.error());
+        s["staged_template"] = {{"bucket", bucket}, {"key", object.key}, {"url", *url}, {"owner", account}};
+        ctx.event("info", "the template is " + std::to_string(text.size()) + " bytes, above the 51,200 bytes "
+                          "CloudFormation takes inline: staged at s3://" + bucket + "/" + object.key);
+        return StepResult::Done();
+    }
+
+    // Removes the staged template, if any. A failure leaves a small object behind and says so; it does not
+    // fail the deployment.
+    void Unstage(StepContext& ctx, const aws::CallContext& c) {
+        json& s = ctx.state;
+        if (!s.contains("staged_template")) return;
+        const json t = s["staged_template"];
+        const aws::s3::ObjectRef object{Str(t, "bucket"), Str(t, "key")};
+        auto gone = aws::s3::DeleteObject(c, object, Str(t, "owner"));
+        if (!gone) {
+            ctx.event("warning", "could not remove the staged template s3://" + object.bucket + "/" + object.key + ": " +
+                                     Describe(gone.error()));
+        } else {
+            ctx.event("info", "removed the staged template s3://" + object.bucket + "/" + object.key);
+        }
+        s.erase("staged_template");
     }
 
     // -----------------------------------------------------------------------------------------------
@@ -488,6 +607,7 @@ private:
             return StepResult::Failed("the stack is " + (*stack)->status + ", not complete");
         }
         json endpoints = json::array(), instances = json::array(), buckets = json::array();
+        json backup_instances = json::array();  // primaries with the backup script
         std::string database, user;
         for (const plan::Component* db : Databases(ctx.plan)) {
             const std::string id = plan::LogicalId(db->id);
@@ -508,12 +628,16 @@ private:
                 }
             }
             if (const std::string* d = (*stack)->Output(id + "Database"); d && database.empty()) database = user = *d;
-            if (const std::string* i = (*stack)->Output(id + "PrimaryInstanceId")) instances.push_back(*i);
+            if (const std::string* i = (*stack)->Output(id + "PrimaryInstanceId")) {
+                instances.push_back(*i);
+                if (std::get<plan::PostgresSpec>(db->spec).backups.enabled) backup_instances.push_back(*i);
+            }
             if (const std::string* b = (*stack)->Output(id + "BackupBucket")) buckets.push_back(*b);
         }
         s["stack_id"] = (*stack)->id;
         s["connection"] = {{"endpoints", endpoints}, {"database", database}, {"user", user}};
         s["instance_ids"] = instances;
+        s["backup_instance_ids"] = backup_instances;
         s["backup_buckets"] = buckets;
         ctx.save();
         ctx.event("info", "PostgreSQL is at " + endpoints[0]["host"].get<std::string>() + ":" +
@@ -579,16 +703,107 @@ Health AwsTarget::Check(StepContext& ctx) {
         if (h.reason.empty() && statuses->size() < ids.size()) h.reason = "EC2 does not know every server of the stack";
     }
     h.checks["instances"] = instances;
+    if (h.reason.empty()) CheckPostgresFromGateway(ctx, h);
     h.ok = h.reason.empty();
     return h;
 }
 
+// The servers sit in the user's VPC; a gateway outside it cannot reach them, which says nothing about their
+// health (EC2's status checks above do), so "not reachable from the gateway" is recorded without turning the
+// light red. A server that answers but refuses the application role or the query does turn it red.
+void AwsTarget::CheckPostgresFromGateway(StepContext& ctx, Health& h) {
+    const json conn = ctx.state.value("connection", json::object());
+    json results = json::array();
+    for (const auto& e : conn.value("endpoints", json::array())) {
+        const std::string host = e.value("host", ""), role = e.value("role", "");
+        const int port = e.value("port", 0);
+        if (host.empty() || port <= 0) continue;
+        const auto r = CheckPostgres(host, port, conn.value("database", "app"), conn.value("user", "app"),
+                                     ctx.secrets.db_password, o_.postgres_check_timeout_s);
+        json one = {{"role", role}, {"host", host}, {"port", port}};
+        switch (r.outcome) {
+            case PgCheck::Outcome::Ok: one["result"] = "ok"; break;
+            case PgCheck::Outcome::Unreachable: one["result"] = "not reachable from the gateway"; break;
+            case PgCheck::Outcome::Failed:
+                one["result"] = "failed";
+                one["detail"] = r.detail;
+                if (h.reason.empty()) {
+                    h.reason = "PostgreSQL (" + role + ") at " + host + ":" + std::to_string(port) +
+                               " answered the gateway but the check failed: " + r.detail;
+                }
+                break;
+        }
+        results.push_back(std::move(one));
+    }
+    h.checks["postgres"] = results;
+}
+
+// [SECTION] backup
+//
+// The first-boot script installs /usr/local/bin/cloudsketch-backup on every primary with backups on (a
+// pg_basebackup into the stack's S3 bucket, then its restore check when the plan validates backups) and runs it
+// from cron. On demand, the gateway runs the same script through SSM Run Command (AWS-RunShellScript) and
+// follows the invocation. That needs the instance to be managed by Systems Manager: the SSM agent (Amazon Linux
+// and Ubuntu images have it, Debian's do not) and a way to register, which the stack's instance role does not
+// grant; the account's Default Host Management Configuration does (it works with IMDSv2, which the templates
+// require). Without it SSM answers InvalidInstanceId and the backup fails saying so.
+
 StepResult AwsTarget::Backup(StepContext& ctx, bool validate) {
-    (void)validate;
-    ctx.event("info", "AWS servers back themselves up on the plan's schedule (WAL archiving and base backups to "
-                      "the stack's S3 bucket); an on-demand backup through the gateway is not available yet");
-    return StepResult::Failed("on-demand backups are not available for AWS deployments yet; the server takes "
-                              "scheduled backups into its S3 bucket");
+    StartDeployment(ctx);
+    json& s = ctx.state;
+    bool any_backups = false;
+    for (const plan::Component* db : Databases(ctx.plan)) {
+        any_backups = any_backups || std::get<plan::PostgresSpec>(db->spec).backups.enabled;
+    }
+    if (!any_backups) return StepResult::Failed("backups are off for every database of this plan; turn them on and deploy");
+    json ids = s.value("backup_instance_ids", s.value("instance_ids", json::array()));
+    if (ids.empty()) return StepResult::Failed("no server of this plan is recorded; deploy it first");
+    auto calls = Connect(ctx);
+    if (!calls) return FromError(ctx, "AWS credentials", calls.error());
+    const aws::CallContext& c = calls->ctx;
+    if (Str(s, "backup_command_id").empty()) {
+        std::vector<std::string> instances;
+        for (const auto& i : ids) instances.push_back(i.get<std::string>());
+        auto sent = aws::ssm::SendShellCommand(c, instances, {"/usr/local/bin/cloudsketch-backup"},
+                                               "CloudSketch on-demand backup " + ctx.deployment_id, 3600);
+        if (!sent) {
+            if (sent.error().code == "InvalidInstanceId") {
+                return StepResult::Failed(
+                    "Systems Manager does not manage the server(s) " + ids.dump() + ", so the gateway cannot run their "
+                    "backup script: turn on Default Host Management Configuration in Systems Manager (Fleet Manager) "
+                    "for " + c.region + " or give the instances AmazonSSMManagedInstanceCore; Debian images have no SSM "
+                    "agent. Scheduled backups keep running from cron into the stack's S3 bucket.");
+            }
+            return FromError(ctx, "starting the backup through SSM Run Command", sent.error());
+        }
+        s["backup_command_id"] = *sent;
+        s["poll_ms"] = o_.poll_initial_ms;
+        ctx.save();
+        ctx.event("info", "backup started on " + std::to_string(instances.size()) + " server(s) through SSM Run Command "
+                          "(command " + *sent + ")" + (validate ? "; the restore check runs as the plan configures it" : ""));
+        return StepResult::Wait(o_.poll_initial_ms);
+    }
+    const std::string command = Str(s, "backup_command_id");
+    for (const auto& i : ids) {
+        const std::string instance = i.get<std::string>();
+        auto inv = aws::ssm::GetCommandInvocation(c, command, instance);
+        if (!inv) return FromError(ctx, "following the backup on " + instance, inv.error());
+        if (!*inv) return StepResult::Wait(NextPoll(ctx, false));
+        const auto& v = **inv;
+        if (v.status == "Pending" || v.status == "InProgress" || v.status == "Delayed") {
+            return StepResult::Wait(NextPoll(ctx, false));
+        }
+        if (v.status != "Success") {
+            std::string why = v.standard_error.empty() ? v.status_details : v.standard_error;
+            if (why.size() > 600) why = "…" + why.substr(why.size() - 600);
+            return StepResult::Failed("the backup on " + instance + " ended " + v.status + " (exit " +
+                                      std::to_string(v.response_code) + "): " + why);
+        }
+    }
+    ctx.event("info", "backup finished on every server (" + ids.dump() + "); it is in the stack's S3 bucket");
+    s.erase("backup_command_id");
+    ctx.save();
+    return StepResult::Done();
 }
 
 // -------------------------------------------------------------------------------------------------------
@@ -672,6 +887,39 @@ StepResult AwsTarget::Destroy(StepContext& ctx, bool final_backup) {
 
 }  // namespace
 
+aws::Result<DriftReport> DetectDrift(const AwsTargetOptions& o, const std::string& owner_id,
+                                     const nlohmann::json& state, int wait_ms) {
+    const std::string stack = state.is_object() ? Str(state, "stack_id") : "";
+    const std::string region = state.is_object() ? Str(state, "region") : "";
+    if (stack.empty() || region.empty()) return aws::MakeError(aws::kErrInvalidArgument, "the plan has no stack");
+    std::shared_ptr<aws::CredentialsProvider> provider(aws::MakeDefaultCredentialsChain(o.env, o.now));
+    if (o.user_role) {
+        if (auto role = o.user_role(owner_id)) provider = AssumeUserRole(o, provider, owner_id, *role);
+    }
+    auto credentials = provider->Get();
+    if (!credentials) return credentials.error();
+    aws::HttpClient http(o.http);
+    aws::CallContext c{&http, std::move(*credentials), region, o.env, o.now};
+    auto id = cfn::DetectStackDrift(c, stack);
+    if (!id) return id.error();
+    DriftReport report;
+    report.detection_id = *id;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
+    int pause_ms = std::min(o.poll_initial_ms, 1000);
+    for (;;) {
+        auto st = cfn::DescribeStackDriftDetectionStatus(c, *id);
+        if (!st) return st.error();
+        report.detection_status = st->detection_status;
+        report.drift_status = st->drift_status;
+        report.reason = st->reason;
+        report.drifted_resources = st->drifted_resources;
+        if (st->detection_status != "DETECTION_IN_PROGRESS" || std::chrono::steady_clock::now() >= until) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
+        pause_ms = std::min(pause_ms * 2, 5000);
+    }
+    return report;
+}
+
 AwsTargetOptions AwsTargetOptionsFromEnv(aws::Env env) {
     AwsTargetOptions o;
     auto text = [&](const char* name) {
@@ -686,6 +934,7 @@ AwsTargetOptions AwsTargetOptionsFromEnv(aws::Env env) {
     o.vpc_id = text("CS_AWS_VPC_ID");
     o.subnet_id = text("CS_AWS_SUBNET_ID");
     o.cfn_role_arn = text("CS_AWS_CFN_ROLE_ARN");
+    o.template_bucket = text("CS_AWS_TEMPLATE_BUCKET");
     o.poll_initial_ms = number("CS_AWS_POLL_INITIAL_MS", o.poll_initial_ms);
     o.poll_max_ms = std::max(o.poll_initial_ms, number("CS_AWS_POLL_MAX_MS", o.poll_max_ms));
     o.env = std::move(env);

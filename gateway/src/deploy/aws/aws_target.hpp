@@ -1,14 +1,15 @@
 #pragma once
 // The "aws" Target: a plan becomes a CloudFormation stack in the user's account.
-//   render     the template from the shared transformer (at most 51,200 bytes: larger templates would
-//              have to go through S3 TemplateURL, which is not done yet and fails with that reason)
-//   provision  password parameters in SSM (SecureString) -> ValidateTemplate -> CreateChangeSet
-//              (CREATE or UPDATE) -> DescribeChangeSet (the changes become events and state) -> Execute
+//   render     the template from the shared transformer (at most 1,000,000 bytes, CloudFormation's limit)
+//   provision  password parameters in SSM (SecureString) -> a template over 51,200 bytes is staged in S3
+//              -> ValidateTemplate -> CreateChangeSet (CREATE or UPDATE; TemplateBody or TemplateURL) ->
+//              DescribeChangeSet (the changes become events and state) -> Execute -> the staged object removed
 //   install    follows DescribeStacks + DescribeStackEvents with backoff (StepResult::Wait) until the
 //              stack settles; a rollback fails the step with the first failing resource's reason
 //   configure  nothing of its own: the first-boot script configures the server inside the stack
 //   verify     the stack is complete; its Outputs become the ConnectionInfo
-//   monitor    stack status + EC2 status checks (also Check())
+//   monitor    stack status + EC2 status checks + a PostgreSQL check from the gateway (also Check()); a
+//              server the gateway cannot reach is "not reachable from the gateway", not a red light
 // Destroy deletes the stack, follows it to DELETE_COMPLETE and deletes the password parameters; the
 // backup bucket is kept (the template's DeletionPolicy: Retain).
 // Every step is idempotent after a kill -9: ids live in `state`, and the target looks before it creates.
@@ -36,8 +37,12 @@ struct AwsTargetOptions {
     std::string vpc_id;                // empty: the account's default VPC
     std::string subnet_id;             // empty: the first default subnet of that VPC
     std::string cfn_role_arn;          // CloudFormation service role for the stack; empty: the caller's permissions
+    // S3 bucket for templates over 51,200 bytes; empty: cloudsketch-templates-<account>-<region> in the
+    // account of the user's role, created on first use (the gateway's own credentials need this set).
+    std::string template_bucket;
     // Per user: the role to assume; nullopt (or no function): the gateway's own credential chain.
     std::function<std::optional<AwsUserRole>(std::string_view owner_id)> user_role;
+    int postgres_check_timeout_s = 3;  // the monitor's PostgreSQL check from the gateway (connect timeout)
     int poll_initial_ms = 2000;        // first wait while a stack is in progress; doubles up to poll_max_ms
     int poll_max_ms = 20000;
     aws::HttpClientOptions http;       // per call (timeouts, retry; tests shorten the backoff sleeps)
@@ -47,10 +52,25 @@ struct AwsTargetOptions {
 // Options from the environment (the gateway's process environment in production):
 //   CS_AWS_VPC_ID, CS_AWS_SUBNET_ID        where stacks go (default: the account's default VPC/subnet)
 //   CS_AWS_CFN_ROLE_ARN                    CloudFormation service role passed as RoleARN
+//   CS_AWS_TEMPLATE_BUCKET                 staging bucket for large templates (see template_bucket)
 //   CS_AWS_POLL_INITIAL_MS, CS_AWS_POLL_MAX_MS   stack polling backoff (default 2000 / 20000)
 // plus the AWS SDK variables the credential chain and endpoint overrides read.
 AwsTargetOptions AwsTargetOptionsFromEnv(aws::Env env);
 
 std::unique_ptr<Target> MakeAwsTarget(AwsTargetOptions options = {});
+
+// Drift detection on request (POST /v1/plan/{id}/drift): DetectStackDrift on the stack recorded in the
+// target's stored `state`, as the plan's owner (their role, else the gateway's credentials), then
+// DescribeStackDriftDetectionStatus until it finishes or `wait_ms` passes (detection_status then still says
+// DETECTION_IN_PROGRESS).
+struct DriftReport {
+    std::string detection_id;
+    std::string detection_status;  // DETECTION_COMPLETE, DETECTION_FAILED, DETECTION_IN_PROGRESS
+    std::string drift_status;      // IN_SYNC, DRIFTED, UNKNOWN, NOT_CHECKED ("" while in progress)
+    std::string reason;
+    int drifted_resources = 0;
+};
+aws::Result<DriftReport> DetectDrift(const AwsTargetOptions& options, const std::string& owner_id,
+                                     const nlohmann::json& state, int wait_ms);
 
 }  // namespace gw::deploy
