@@ -3,11 +3,31 @@
 // (window.csUi.frameTimes(): CPU ms per frame, from input to the last GL call) while the mouse moves
 // over the plan, and prints p50/p95/max. It opens the plan screen that main has; once the editor canvas
 // lands there, the same plan is what the canvas draws.
-//   CS_GATEWAY_BIN=build/native/bin/cs-gateway node bench/web_frame_time.mjs [site-dir]
+//   CS_GATEWAY_BIN=build/native/bin/cs-gateway node bench/web_frame_time.mjs [site-dir] [--profile FILE]
+// --profile records Chromium's CPU profiler over the same sweep (through a CDP session), writes FILE
+// (.cpuprofile, opens in Chrome DevTools) and prints self time by function and the frame's phases
+// (inclusive time of NewFrame / App::Frame / Render / the GL backend). Function names need a build
+// linked with --profiling-funcs: `cmake --preset web -B build/web-prof -DCS_WEB_PROFILING=ON`.
+// --screenshot FILE keeps a PNG of the canvas after the sweep, to check the plan still looks right.
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { launchBrowser, startGateway } from '../tests/browser/harness.mjs';
+import { summarizeProfile } from './web_profile_summary.mjs';
 
-const site = path.resolve(process.argv[2] || process.env.CS_SITE_DIR || 'build/web/site');
+const args = process.argv.slice(2);
+const option = (name) => {
+  const at = args.indexOf(name);
+  if (at < 0) return null;
+  const [, value] = args.splice(at, 2);
+  if (!value) throw new Error(`${name} needs a file name`);
+  return path.resolve(value);
+};
+const profileFile = option('--profile');
+const screenshotFile = option('--screenshot');
+// --tab ID opens that bottom tab (cs-json, aws, postgresql-conf, ...) before measuring: previews are long texts.
+const tabAt = args.indexOf('--tab');
+const tab = tabAt < 0 ? null : args.splice(tabAt, 2)[1];
+const site = path.resolve(args[0] || process.env.CS_SITE_DIR || 'build/web/site');
 const gateway = await startGateway({ siteDir: site });
 const chrome = await launchBrowser();
 try {
@@ -36,6 +56,7 @@ try {
   await call('PUT', `/v1/plan/${created.id}`, token, { revision: created.revision, plan: { ...created.plan, components } });
 
   const page = await chrome.page();
+  if (process.env.CS_BENCH_INIT_SCRIPT) await page.addInitScript({ path: process.env.CS_BENCH_INIT_SCRIPT });  // experiments
   await page.goto(gateway.url + '/');
   await page.evaluate((s) => localStorage.setItem('cloudsketch.session', JSON.stringify(s)), { token, email });
   await page.goto(gateway.url + '/#app');
@@ -45,10 +66,33 @@ try {
   await page.waitForFunction(() => window.csUi.widget('plan/component/pg-099') || window.csUi.widget('plan/component/vm-000'),
                              null, { timeout: 30000 });
   const screen = await page.evaluate(() => window.csUi.screen());
+  if (tab) {
+    const strip = await page.waitForFunction((id) => window.csUi.widget(id), `editor/tab/${tab}`, { timeout: 20000 });
+    const at = await strip.jsonValue();
+    await page.mouse.move(at.x + at.w / 2, at.y + at.h / 2);  // hover first, as a person does
+    await page.waitForTimeout(200);
+    await page.mouse.click(at.x + at.w / 2, at.y + at.h / 2);
+    const shown = tab === 'cs-json' ? 'plan/json' : `editor/preview/${tab}`;
+    await page.waitForFunction((id) => window.csUi.widget(id), shown, { timeout: 20000 });
+  }
 
   // Warm up, then measure while the mouse sweeps over the plan (hover, redraw, scroll).
   await page.waitForTimeout(1000);
   await page.evaluate(() => window.csUi.frameTimes());
+  // The probe times the app's own work; the browser's frame intervals say how often a frame really
+  // reached the screen (GPU and compositor included), so a change that only moves work off the probe shows.
+  await page.evaluate(() => {
+    window.csBenchFrames = [];
+    const tick = (t) => { window.csBenchFrames.push(t); if (window.csBenchFrames) requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  });
+  let cdp = null;
+  if (profileFile) {
+    cdp = await page.context().newCDPSession(page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });  // microseconds
+    await cdp.send('Profiler.start');
+  }
   const viewport = page.viewportSize();
   const until = Date.now() + 6000;
   for (let i = 0; Date.now() < until; i++) {
@@ -57,11 +101,28 @@ try {
     await page.waitForTimeout(16);
   }
   const times = (await page.evaluate(() => window.csUi.frameTimes())).sort((a, b) => a - b);
+  const stamps = await page.evaluate(() => window.csBenchFrames.splice(0));
+  const intervals = stamps.slice(1).map((t, i) => t - stamps[i]).sort((a, b) => a - b);
+  if (cdp) {
+    const { profile } = await cdp.send('Profiler.stop');
+    writeFileSync(profileFile, JSON.stringify(profile));
+    console.log(summarizeProfile(profile, times.length));
+  }
+  const gl = await page.evaluate(() => (window.csGlStats ? window.csGlStats() : null));
+  if (gl && gl.length) {
+    const mid = (key) => gl.map((f) => f[key]).sort((a, b) => a - b)[Math.floor(gl.length / 2)];
+    console.log(`GL per frame (median): ${mid('calls')} draw calls, ${mid('indices')} indices, ${mid('bytes')} bytes uploaded`);
+  }
+  if (screenshotFile) await page.screenshot({ path: screenshotFile });
   if (times.length < 10) throw new Error(`only ${times.length} frames recorded`);
-  const at = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
-  console.log(`frame time, 200 components on the "${screen}" screen: p50 ${at(0.5).toFixed(2)} ms, ` +
+  const quantile = (list, q) => list[Math.min(list.length - 1, Math.floor(q * list.length))];
+  const at = (q) => quantile(times, q);
+  console.log(`frame time, 200 components on the "${screen}" screen${tab ? ` (${tab} tab open)` : ''}: p50 ${at(0.5).toFixed(2)} ms, ` +
               `p95 ${at(0.95).toFixed(2)} ms, max ${times[times.length - 1].toFixed(2)} ms ` +
               `(${times.length} frames, CPU time per frame, headless Chromium + SwiftShader)`);
+  console.log(`frame interval (requestAnimationFrame, GPU and compositor included): ` +
+              `p50 ${quantile(intervals, 0.5).toFixed(2)} ms, p95 ${quantile(intervals, 0.95).toFixed(2)} ms ` +
+              `(${intervals.length + 1} frames in the sweep)`);
   if (!(at(0.95) < 16)) process.exitCode = 1;
 } finally {
   await chrome.close();

@@ -168,6 +168,9 @@ async function editorJourney(page) {
   await screenshot(page, 'editor-05-invalid-disk');
   // Clicking the problem takes the cursor to the field; fix it there.
   await click(page, 'problems/0');
+  // The field takes the keyboard a few frames after the click (ImGui resolves the focus request, then
+  // activates the field): at 60 frames a second a key pressed at once would still go to the canvas.
+  await waitFrames(page, 3);
   await page.keyboard.press('Control+A');
   await page.keyboard.type('200', { delay: 15 });
   await waitFrames(page, 3);

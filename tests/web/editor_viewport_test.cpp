@@ -56,5 +56,30 @@ TEST(EditorViewport, SnapsToTheNearestGridPoint) {
     EXPECT_DOUBLE_EQ(Snap({131, 9}).y, 0);
 }
 
+TEST(EditorViewport, VisibleRectFollowsPanZoomAndScale) {
+    Viewport view;
+    Rect shown = view.Visible({800, 400});
+    EXPECT_DOUBLE_EQ(shown.min.x, 0);
+    EXPECT_DOUBLE_EQ(shown.max.x, 800);
+    EXPECT_DOUBLE_EQ(shown.max.y, 400);
+    // A high-DPI screen has twice the pixels for the same canvas area.
+    EXPECT_DOUBLE_EQ(view.Visible({800, 400}, 2).max.x, 400);
+    view.ZoomAt({0, 0}, 2);  // zoomed in about the corner: half the area
+    view.Pan(100, 0);        // dragged right by 100 px: the view moves left by 50 units at 200%
+    shown = view.Visible({800, 400});
+    EXPECT_DOUBLE_EQ(shown.min.x, -50);
+    EXPECT_DOUBLE_EQ(shown.max.x, 350);
+    EXPECT_DOUBLE_EQ(shown.max.y, 200);
+}
+
+TEST(EditorViewport, RectsOverlapWhenTheyShareAPoint) {
+    const Rect a{{0, 0}, {100, 50}};
+    EXPECT_TRUE(a.Overlaps({{50, 25}, {60, 30}}));     // inside
+    EXPECT_TRUE(a.Overlaps({{100, 50}, {200, 90}}));   // touching corner
+    EXPECT_FALSE(a.Overlaps({{101, 0}, {200, 50}}));   // right of it
+    EXPECT_FALSE(a.Overlaps({{0, -30}, {100, -1}}));   // above it
+    EXPECT_TRUE(a.Grown(2).Overlaps({{101, 0}, {200, 50}}));
+}
+
 }  // namespace
 }  // namespace ui::editor

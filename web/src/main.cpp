@@ -22,12 +22,14 @@
 
 #include "app.hpp"
 #include "platform/platform.hpp"
+#include "render/redraw_filter.hpp"
 #include "theme.hpp"
 
 namespace {
 
 GLFWwindow* g_window = nullptr;
 ui::App* g_app = nullptr;
+ui::RedrawFilter g_redraw;
 int g_width = 0;
 int g_height = 0;
 
@@ -132,28 +134,38 @@ bool SyncCanvas() {
         ui::ApplyTheme(static_cast<float>(ratio));
         ImGui_ImplOpenGL3_DestroyFontsTexture();
         ImGui_ImplOpenGL3_CreateFontsTexture();
+        g_redraw.Invalidate();
     }
     return true;
 }
 
 void MainLoopStep() {
-    if (!SyncCanvas()) return;
+    if (!SyncCanvas()) {
+        g_redraw.Invalidate();  // shown again later: draw the first frame whatever it holds
+        return;
+    }
     const double started = emscripten_get_now();
     glfwPollEvents();
     PumpInput();
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
+    const bool input = g_redraw.SawInput(ImGui::GetIO());
     g_app->Frame();
     ImGui::Render();
 
     int fb_width = 0, fb_height = 0;
     glfwGetFramebufferSize(g_window, &fb_width, &fb_height);
-    glViewport(0, 0, fb_width, fb_height);
-    glClearColor(0.965f, 0.972f, 0.984f, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-    ui::platform::RecordFrameTime(emscripten_get_now() - started);
+    // A frame identical to the one on screen is not drawn again (render/redraw_filter.hpp).
+    const bool draw = g_redraw.NeedsDraw(*ImGui::GetDrawData(), fb_width, fb_height);
+    if (draw) {
+        glViewport(0, 0, fb_width, fb_height);
+        glClearColor(0.965f, 0.972f, 0.984f, 1.0f);
+        glClear(GL_COLOR_BUFFER_BIT);
+        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    }
+    // Idle frames (no input, nothing to draw) are not a frame anyone waits for: they are not recorded.
+    if (draw || input) ui::platform::RecordFrameTime(emscripten_get_now() - started);
 }
 
 }  // namespace

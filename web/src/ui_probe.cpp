@@ -1,6 +1,7 @@
 #include "ui_probe.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <vector>
 
 #include <imgui.h>
@@ -20,7 +21,7 @@ std::vector<ProbedWidget> g_widgets;
 
 }  // namespace
 
-void ProbeBeginFrame() { g_widgets.clear(); }
+void ProbeBeginFrame() { g_widgets = {}; }  // the last frame's were handed over (ProbeFrameJson)
 
 void ProbeRect(std::string_view id, std::string_view text, float min_x, float min_y, float max_x, float max_y) {
     // Clip to the window: half-hidden rows must report only the part a click can reach.
@@ -42,17 +43,19 @@ void Probe(std::string_view id, std::string_view text) {
     ProbeRect(id, text, min.x, min.y, max.x, max.y);
 }
 
-std::string ProbeFrameJson() {
-    nlohmann::json widgets = nlohmann::json::array();
-    for (const ProbedWidget& widget : g_widgets) {
-        widgets.push_back({{"id", widget.id},
-                           {"x", widget.min.x},
-                           {"y", widget.min.y},
-                           {"w", widget.max.x - widget.min.x},
-                           {"h", widget.max.y - widget.min.y},
-                           {"text", widget.text}});
-    }
-    return widgets.dump();
+std::function<std::string()> ProbeFrameJson() {
+    return [frame = std::make_shared<const std::vector<ProbedWidget>>(std::move(g_widgets))] {
+        nlohmann::json widgets = nlohmann::json::array();
+        for (const ProbedWidget& widget : *frame) {
+            widgets.push_back({{"id", widget.id},
+                               {"x", widget.min.x},
+                               {"y", widget.min.y},
+                               {"w", widget.max.x - widget.min.x},
+                               {"h", widget.max.y - widget.min.y},
+                               {"text", widget.text}});
+        }
+        return widgets.dump();
+    };
 }
 
 }  // namespace ui

@@ -13,6 +13,10 @@ Point Viewport::ToCanvas(Point screen, double scale) const {
     return {screen.x / (zoom_ * scale) + offset_.x, screen.y / (zoom_ * scale) + offset_.y};
 }
 
+Rect Viewport::Visible(Point screen_size, double scale) const {
+    return {ToCanvas({0, 0}, scale), ToCanvas(screen_size, scale)};
+}
+
 void Viewport::Pan(double dx_pixels, double dy_pixels, double scale) {
     offset_.x -= dx_pixels / (zoom_ * scale);
     offset_.y -= dy_pixels / (zoom_ * scale);

@@ -10,6 +10,18 @@ struct Point {
     double y = 0;
 };
 
+// An axis-aligned box in canvas units (min <= max).
+struct Rect {
+    Point min;
+    Point max;
+    // True when the two boxes share any point (touching edges count).
+    bool Overlaps(const Rect& other) const {
+        return min.x <= other.max.x && other.min.x <= max.x && min.y <= other.max.y && other.min.y <= max.y;
+    }
+    // The same box grown by `margin` on every side.
+    Rect Grown(double margin) const { return {{min.x - margin, min.y - margin}, {max.x + margin, max.y + margin}}; }
+};
+
 inline constexpr double kMinZoom = 0.25;
 inline constexpr double kMaxZoom = 4.0;
 inline constexpr double kGridStep = 20;  // canvas units between grid lines; positions snap to it
@@ -30,6 +42,10 @@ public:
     // Multiplies the zoom by `factor` (clamped to [kMinZoom, kMaxZoom]) keeping the canvas point under
     // `screen_anchor` where it is, as a mouse wheel over a spot feels natural.
     void ZoomAt(Point screen_anchor, double factor, double scale = 1);
+
+    // The part of the canvas a `screen_size` view shows (canvas units). The canvas draws only what
+    // overlaps it: with 200 components most are off screen, and every vertex drawn costs the GPU.
+    Rect Visible(Point screen_size, double scale = 1) const;
 
     double Zoom() const { return zoom_; }
     Point Offset() const { return offset_; }  // canvas point shown at the screen origin

@@ -62,8 +62,9 @@ double NowUnixSeconds();
 std::string StartMode();
 
 // Where the page's test hooks (window.csUi) read from: the latest frame's widget rectangles as JSON,
-// the current screen name and the frame counter. Set once per frame by the app.
-void PublishProbe(std::string widgets_json, std::string screen, unsigned frame);
+// the current screen name and the frame counter. Set once per frame by the app; `widgets_json` runs
+// only when a test asks for the widgets, so frames nobody inspects do not pay for the JSON.
+void PublishProbe(std::function<std::string()> widgets_json, std::string screen, unsigned frame);
 
 // How long the last frames took on the CPU (input, App::Frame, ImGui render, GL calls; ms), kept for
 // window.csUi.frameTimes() so benchmarks can read p50/p95 without timing the browser's vsync.

@@ -140,13 +140,16 @@ namespace {
 std::vector<double> g_frame_times;  // the last kFrameTimes frames, oldest first
 constexpr size_t kFrameTimes = 1000;
 std::string g_frame_times_json;
-std::string g_probe_widgets = "[]";
+std::function<std::string()> g_probe_source = [] { return std::string("[]"); };
+std::string g_probe_widgets;
+bool g_probe_widgets_current = false;  // g_probe_widgets is g_probe_source's text
 std::string g_probe_screen = "loading";
 unsigned g_probe_frame = 0;
 }  // namespace
 
-void PublishProbe(std::string widgets_json, std::string screen, unsigned frame) {
-    g_probe_widgets = std::move(widgets_json);
+void PublishProbe(std::function<std::string()> widgets_json, std::string screen, unsigned frame) {
+    g_probe_source = std::move(widgets_json);
+    g_probe_widgets_current = false;
     g_probe_screen = std::move(screen);
     g_probe_frame = frame;
 }
@@ -161,7 +164,13 @@ void RecordFrameTime(double milliseconds) {
 // Read by window.csUi in assets/boot.js. Coordinates are ImGui display units (canvas pixels);
 // boot.js converts them to CSS pixels of the page.
 extern "C" {
-EMSCRIPTEN_KEEPALIVE const char* cs_ui_widgets() { return ui::platform::g_probe_widgets.c_str(); }
+EMSCRIPTEN_KEEPALIVE const char* cs_ui_widgets() {
+    if (!ui::platform::g_probe_widgets_current) {
+        ui::platform::g_probe_widgets = ui::platform::g_probe_source();
+        ui::platform::g_probe_widgets_current = true;
+    }
+    return ui::platform::g_probe_widgets.c_str();
+}
 EMSCRIPTEN_KEEPALIVE const char* cs_ui_screen() { return ui::platform::g_probe_screen.c_str(); }
 EMSCRIPTEN_KEEPALIVE unsigned cs_ui_frame() { return ui::platform::g_probe_frame; }
 // The recorded frame times as a JSON array of milliseconds; clears them, so a benchmark reads a window.

@@ -94,7 +94,11 @@ void DrawGrid(ImDrawList* draw, const Frame& f, ImVec2 size) {
     }
 }
 
-void DrawLinks(ImDrawList* draw, const Frame& f, const EditorState& editor) {
+// Canvas units around a node or link that its drawing may cover beyond its box: the shadow, the
+// border, the link's end dots. Anything farther off screen than this is not drawn at all.
+constexpr double kCullMargin = 24;
+
+void DrawLinks(ImDrawList* draw, const Frame& f, const EditorState& editor, const Rect& visible) {
     const plan::Plan& plan = editor.doc.Plan();
     for (const plan::Component& c : plan.components) {
         const auto* pg = std::get_if<plan::PostgresSpec>(&c.spec);
@@ -102,10 +106,17 @@ void DrawLinks(ImDrawList* draw, const Frame& f, const EditorState& editor) {
         if (!vm || !vm->IsVm()) continue;
         const plan::Position a = Shown(editor, *vm);
         const plan::Position b = Shown(editor, c);
-        const ImVec2 from = f.ToScreen({a.x + kNodeWidth, a.y + kNodeHeight / 2});
-        const ImVec2 to = f.ToScreen({b.x, b.y + kNodeHeight / 2});
-        const float bend = std::max(f.Units(60), std::abs(to.x - from.x) * 0.5f);
-        draw->AddBezierCubic(from, ImVec2(from.x + bend, from.y), ImVec2(to.x - bend, to.y), to, kLinkColor,
+        const Point start{a.x + kNodeWidth, a.y + kNodeHeight / 2};
+        const Point end{b.x, b.y + kNodeHeight / 2};
+        // The curve stays inside the box of its four control points: skip it when that box is off screen.
+        const double bend = std::max(60.0, std::abs(end.x - start.x) * 0.5);
+        const Rect hull{{std::min(start.x, end.x - bend), std::min(start.y, end.y)},
+                        {std::max(start.x + bend, end.x), std::max(start.y, end.y)}};
+        if (!hull.Grown(kCullMargin).Overlaps(visible)) continue;
+        const ImVec2 from = f.ToScreen({start.x, start.y});
+        const ImVec2 to = f.ToScreen({end.x, end.y});
+        const float bend_px = f.Units(bend);
+        draw->AddBezierCubic(from, ImVec2(from.x + bend_px, from.y), ImVec2(to.x - bend_px, to.y), to, kLinkColor,
                              2.0f * f.scale);
         draw->AddCircleFilled(from, 4 * f.scale, kLinkColor);
         draw->AddCircleFilled(to, 4 * f.scale, kLinkColor);
@@ -271,7 +282,8 @@ void DrawCanvas(EditorState& editor) {
     ImDrawList* draw = ImGui::GetWindowDrawList();
     draw->PushClipRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), true);
     DrawGrid(draw, f, size);
-    DrawLinks(draw, f, editor);
+    const Rect visible = editor.viewport.Visible({size.x, size.y}, scale);
+    DrawLinks(draw, f, editor, visible);
 
     // Which VM lights up as a drop target: under a carried palette database or a dragged database node.
     std::string drop_vm;
@@ -281,8 +293,11 @@ void DrawCanvas(EditorState& editor) {
         if (grabbed && grabbed->IsPostgres()) drop_vm = DropVm(doc, mouse, editor.drag.grabbed);
     }
     for (const plan::Component& c : doc.Plan().components) {
-        DrawNode(draw, f, editor, c, c.id == drop_vm);
         const plan::Position p = Shown(editor, c);
+        const Rect box{{p.x, p.y}, {p.x + kNodeWidth, p.y + kNodeHeight}};
+        // Off-screen nodes cost nothing; a drop target is always drawn (its hint hangs below the box).
+        if (!box.Grown(kCullMargin).Overlaps(visible) && c.id != drop_vm) continue;
+        DrawNode(draw, f, editor, c, c.id == drop_vm);
         const ImVec2 min = f.ToScreen(p);
         const ImVec2 max = f.ToScreen({p.x + kNodeWidth, p.y + kNodeHeight});
         ProbeRect("plan/component/" + c.id, c.Kind(), min.x, min.y, max.x, max.y);
