@@ -1,9 +1,10 @@
 // Frame time of the web app with a 200-component plan on screen (100 VMs, each hosting a PostgreSQL),
 // in headless Chromium (SwiftShader) against a real gateway on loopback. Reads the app's own probe
-// (window.csUi.frameTimes(): CPU ms per frame, from input to the last GL call) while the mouse moves
-// over the plan, and prints p50/p95/max. It opens the plan screen that main has; once the editor canvas
-// lands there, the same plan is what the canvas draws.
-//   CS_GATEWAY_BIN=build/native/bin/cs-gateway node bench/web_frame_time.mjs [site-dir] [--profile FILE]
+// (window.csUi.frameTimes(): CPU ms per frame that drew or had input, from input to the last GL call)
+// while the mouse moves and wheel-zooms over the plan, and prints p50/p95/max; then the browser's frame
+// interval and what the drawn frames sent to WebGL.
+//   CS_GATEWAY_BIN=build/native/bin/cs-gateway node bench/web_frame_time.mjs [site-dir] [--tab ID]
+//     [--profile FILE] [--screenshot FILE]      (CS_BENCH_INIT_SCRIPT=file.js: a script for experiments)
 // --profile records Chromium's CPU profiler over the same sweep (through a CDP session), writes FILE
 // (.cpuprofile, opens in Chrome DevTools) and prints self time by function and the frame's phases
 // (inclusive time of NewFrame / App::Frame / Render / the GL backend). Function names need a build
@@ -56,6 +57,26 @@ try {
   await call('PUT', `/v1/plan/${created.id}`, token, { revision: created.revision, plan: { ...created.plan, components } });
 
   const page = await chrome.page();
+  // Counts what each browser frame sends to WebGL (draw calls, indices, bytes uploaded): how much the GPU
+  // is asked to do, and how many frames drew at all.
+  await page.addInitScript(() => {
+    const proto = WebGL2RenderingContext.prototype;
+    const { drawElements, bufferData, bufferSubData } = proto;
+    let calls = 0, indices = 0, bytes = 0;
+    const frames = [];
+    proto.drawElements = function (mode, count, ...rest) { calls++; indices += count; return drawElements.call(this, mode, count, ...rest); };
+    proto.bufferData = function (target, data, ...rest) {
+      bytes += typeof data === 'number' ? data : (data && data.byteLength) || 0;
+      return bufferData.call(this, target, data, ...rest);
+    };
+    proto.bufferSubData = function (target, offset, data, ...rest) {
+      bytes += rest.length > 1 ? rest[1] : (data && data.byteLength) || 0;
+      return bufferSubData.call(this, target, offset, data, ...rest);
+    };
+    const tick = () => { frames.push({ calls, indices, bytes }); calls = indices = bytes = 0; requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+    window.csGlStats = () => frames.splice(0);
+  });
   if (process.env.CS_BENCH_INIT_SCRIPT) await page.addInitScript({ path: process.env.CS_BENCH_INIT_SCRIPT });  // experiments
   await page.goto(gateway.url + '/');
   await page.evaluate((s) => localStorage.setItem('cloudsketch.session', JSON.stringify(s)), { token, email });
@@ -78,7 +99,7 @@ try {
 
   // Warm up, then measure while the mouse sweeps over the plan (hover, redraw, scroll).
   await page.waitForTimeout(1000);
-  await page.evaluate(() => window.csUi.frameTimes());
+  await page.evaluate(() => { window.csUi.frameTimes(); window.csGlStats(); });
   // The probe times the app's own work; the browser's frame intervals say how often a frame really
   // reached the screen (GPU and compositor included), so a change that only moves work off the probe shows.
   await page.evaluate(() => {
@@ -108,11 +129,8 @@ try {
     writeFileSync(profileFile, JSON.stringify(profile));
     console.log(summarizeProfile(profile, times.length));
   }
-  const gl = await page.evaluate(() => (window.csGlStats ? window.csGlStats() : null));
-  if (gl && gl.length) {
-    const mid = (key) => gl.map((f) => f[key]).sort((a, b) => a - b)[Math.floor(gl.length / 2)];
-    console.log(`GL per frame (median): ${mid('calls')} draw calls, ${mid('indices')} indices, ${mid('bytes')} bytes uploaded`);
-  }
+  const gl = (await page.evaluate(() => window.csGlStats())).filter((f) => f.calls > 0);
+  const mid = (key) => (gl.length ? gl.map((f) => f[key]).sort((a, b) => a - b)[Math.floor(gl.length / 2)] : 0);
   if (screenshotFile) await page.screenshot({ path: screenshotFile });
   if (times.length < 10) throw new Error(`only ${times.length} frames recorded`);
   const quantile = (list, q) => list[Math.min(list.length - 1, Math.floor(q * list.length))];
@@ -123,6 +141,8 @@ try {
   console.log(`frame interval (requestAnimationFrame, GPU and compositor included): ` +
               `p50 ${quantile(intervals, 0.5).toFixed(2)} ms, p95 ${quantile(intervals, 0.95).toFixed(2)} ms ` +
               `(${intervals.length + 1} frames in the sweep)`);
+  console.log(`WebGL: ${gl.length} of those frames drew; a drawn frame (median): ${mid('calls')} draw calls, ` +
+              `${mid('indices')} indices, ${(mid('bytes') / 1024).toFixed(0)} KB uploaded`);
   if (!(at(0.95) < 16)) process.exitCode = 1;
 } finally {
   await chrome.close();

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "editor/canvas_labels.hpp"
 #include "editor/document.hpp"
 #include "editor/previews.hpp"
 #include "editor/viewport.hpp"
@@ -46,6 +47,7 @@ struct EditorState {
     Viewport viewport;
     Point canvas_size;                     // the canvas's size in display pixels, last frame
     CanvasDrag drag;
+    CanvasLabels labels;                   // what each node says, for the plan's current version
     std::optional<FocusRequest> focus;
     std::string picker_search;
     PreviewKind preview_kind = PreviewKind::CsJson;

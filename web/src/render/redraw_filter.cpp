@@ -1,24 +1,27 @@
 #include "render/redraw_filter.hpp"
 
+#include <algorithm>
 #include <cstring>
+#include <utility>
 
 namespace ui {
 namespace {
 
+using Bytes = RedrawFilter::Bytes;
+
 template <typename T>
-void Append(std::vector<unsigned char>& out, const T* data, std::size_t count) {
-    const auto* bytes = reinterpret_cast<const unsigned char*>(data);
-    out.insert(out.end(), bytes, bytes + sizeof(T) * count);
+void Append(Bytes& out, const T* data, std::size_t count) {
+    out.Append(data, sizeof(T) * count);
 }
 
 template <typename T>
-void Append(std::vector<unsigned char>& out, const T& value) {
-    Append(out, &value, 1);
+void Append(Bytes& out, const T& value) {
+    out.Append(&value, sizeof(T));
 }
 
 // Everything the OpenGL backend reads from the draw data, in the order it reads it.
-void Flatten(const ImDrawData& data, int fb_width, int fb_height, std::vector<unsigned char>& out) {
-    out.clear();
+void Flatten(const ImDrawData& data, int fb_width, int fb_height, Bytes& out) {
+    out.size = 0;
     Append(out, fb_width);
     Append(out, fb_height);
     Append(out, data.DisplayPos);
@@ -44,8 +47,8 @@ void Flatten(const ImDrawData& data, int fb_width, int fb_height, std::vector<un
 }
 
 // The input ImGui acted on this frame; the wheel and typed characters count whenever present.
-void FlattenInput(const ImGuiIO& io, std::vector<unsigned char>& out) {
-    out.clear();
+void FlattenInput(const ImGuiIO& io, Bytes& out) {
+    out.size = 0;
     Append(out, io.MousePos);
     Append(out, io.MouseDown, IM_ARRAYSIZE(io.MouseDown));
     Append(out, io.KeysDown, IM_ARRAYSIZE(io.KeysDown));
@@ -54,17 +57,27 @@ void FlattenInput(const ImGuiIO& io, std::vector<unsigned char>& out) {
 
 }  // namespace
 
+void RedrawFilter::Bytes::Append(const void* bytes, std::size_t count) {
+    if (data.size() < size + count) data.resize(std::max(data.size() * 2, size + count));
+    std::memcpy(data.data() + size, bytes, count);
+    size += count;
+}
+
+bool RedrawFilter::Bytes::operator==(const Bytes& other) const {
+    return size == other.size && (size == 0 || std::memcmp(data.data(), other.data.data(), size) == 0);
+}
+
 bool RedrawFilter::SawInput(const ImGuiIO& io) {
     FlattenInput(io, input_now_);
-    const bool changed = input_now_ != input_;
-    input_.swap(input_now_);
+    const bool changed = !(input_now_ == input_);
+    std::swap(input_, input_now_);
     return changed || io.MouseWheel != 0 || io.MouseWheelH != 0 || !io.InputQueueCharacters.empty();
 }
 
 bool RedrawFilter::NeedsDraw(const ImDrawData& draw_data, int fb_width, int fb_height) {
     Flatten(draw_data, fb_width, fb_height, current_);
     if (current_ == drawn_) return false;
-    drawn_.swap(current_);
+    std::swap(drawn_, current_);
     return true;
 }
 

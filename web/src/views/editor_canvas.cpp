@@ -6,9 +6,12 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <imgui.h>
 
+#include "editor/canvas_labels.hpp"
 #include "editor/viewport.hpp"
 #include "theme.hpp"
 #include "ui_probe.hpp"
@@ -25,22 +28,6 @@ constexpr ImU32 kNodeBorder = IM_COL32(191, 199, 212, 255);
 constexpr ImU32 kLinkColor = IM_COL32(100, 116, 139, 255);
 constexpr ImU32 kDropColor = IM_COL32(22, 163, 74, 255);
 constexpr ImU32 kBoxFill = IM_COL32(37, 99, 235, 30);
-
-std::string NodeSummary(const plan::Plan& plan, const plan::Component& c) {
-    if (const auto* vm = std::get_if<plan::VmSpec>(&c.spec)) {
-        std::string size = vm->hardware.instance_type;
-        if (size.empty()) {
-            char text[48];
-            std::snprintf(text, sizeof text, "%d vCPU, %g GiB", vm->hardware.vcpus, vm->hardware.memory_gib);
-            size = text;
-        }
-        return size + " · " + std::to_string(vm->disk.size_gib) + " GiB";
-    }
-    const auto& pg = std::get<plan::PostgresSpec>(c.spec);
-    std::string text = "PostgreSQL " + pg.version;
-    text += pg.host.empty() ? " · no host" : (plan.Find(pg.host) ? " on " + pg.host : " · host missing");
-    return text;
-}
 
 struct Frame {
     ImVec2 origin;  // canvas child's top-left on screen
@@ -123,7 +110,8 @@ void DrawLinks(ImDrawList* draw, const Frame& f, const EditorState& editor, cons
     }
 }
 
-void DrawNode(ImDrawList* draw, const Frame& f, const EditorState& editor, const plan::Component& c, bool drop_target) {
+void DrawNode(ImDrawList* draw, const Frame& f, const EditorState& editor, const plan::Component& c,
+              const NodeLabel& label, bool drop_target) {
     const plan::Position p = Shown(editor, c);
     const ImVec2 min = f.ToScreen(p);
     const ImVec2 max = f.ToScreen({p.x + kNodeWidth, p.y + kNodeHeight});
@@ -149,16 +137,34 @@ void DrawNode(ImDrawList* draw, const Frame& f, const EditorState& editor, const
     const float size = ImGui::GetFontSize() * std::min(zoom, 1.6f);
     const float pad = 14 * f.scale * zoom;
     const float clip = max.x - 8 * f.scale;
-    const std::string title = std::string(c.IsPostgres() ? kIconDatabase : kIconServer) + "  " + c.name;
     const ImVec4 clip_rect(min.x, min.y, clip, max.y);  // long names are cut at the node's edge
     draw->AddText(font, size, ImVec2(min.x + pad, min.y + 9 * f.scale * zoom), ImGui::GetColorU32(ImGuiCol_Text),
-                  title.c_str(), nullptr, 0, &clip_rect);
-    const std::string detail = c.id + " · " + NodeSummary(editor.doc.Plan(), c);
+                  label.title.c_str(), nullptr, 0, &clip_rect);
     draw->AddText(font, size * 0.85f, ImVec2(min.x + pad, min.y + 36 * f.scale * zoom), error ? kColorError : kColorMuted,
-                  detail.c_str(), nullptr, 0, &clip_rect);
+                  label.detail.c_str(), nullptr, 0, &clip_rect);
     if (drop_target) {
         const char* hint = "Drop to host the database here";
         draw->AddText(font, size * 0.85f, ImVec2(min.x, max.y + 4 * f.scale), kDropColor, hint);
+    }
+}
+
+// Every node that overlaps the view, and its probe rectangle. Kept free of locals with destructors:
+// under Emscripten's exception handling (-fexceptions) each call made while one is alive goes through
+// a JavaScript trampoline, which made the per-node calls several times dearer.
+void DrawNodes(ImDrawList* draw, const Frame& f, const EditorState& editor, const std::vector<NodeLabel>& labels,
+               const Rect& visible, std::string_view drop_vm) {
+    const std::vector<plan::Component>& components = editor.doc.Plan().components;
+    for (std::size_t i = 0; i < components.size() && i < labels.size(); ++i) {
+        const plan::Component& c = components[i];
+        const plan::Position p = Shown(editor, c);
+        const Rect box{{p.x, p.y}, {p.x + kNodeWidth, p.y + kNodeHeight}};
+        // Off-screen nodes cost nothing; a drop target is always drawn (its hint hangs below the box).
+        const bool drop_target = !drop_vm.empty() && c.id == drop_vm;
+        if (!box.Grown(kCullMargin).Overlaps(visible) && !drop_target) continue;
+        DrawNode(draw, f, editor, c, labels[i], drop_target);
+        const ImVec2 min = f.ToScreen(p);
+        const ImVec2 max = f.ToScreen({p.x + kNodeWidth, p.y + kNodeHeight});
+        ProbeRect(labels[i].probe_id, c.Kind(), min.x, min.y, max.x, max.y);
     }
 }
 
@@ -292,16 +298,7 @@ void DrawCanvas(EditorState& editor) {
         const plan::Component* grabbed = doc.Plan().Find(editor.drag.grabbed);
         if (grabbed && grabbed->IsPostgres()) drop_vm = DropVm(doc, mouse, editor.drag.grabbed);
     }
-    for (const plan::Component& c : doc.Plan().components) {
-        const plan::Position p = Shown(editor, c);
-        const Rect box{{p.x, p.y}, {p.x + kNodeWidth, p.y + kNodeHeight}};
-        // Off-screen nodes cost nothing; a drop target is always drawn (its hint hangs below the box).
-        if (!box.Grown(kCullMargin).Overlaps(visible) && c.id != drop_vm) continue;
-        DrawNode(draw, f, editor, c, c.id == drop_vm);
-        const ImVec2 min = f.ToScreen(p);
-        const ImVec2 max = f.ToScreen({p.x + kNodeWidth, p.y + kNodeHeight});
-        ProbeRect("plan/component/" + c.id, c.Kind(), min.x, min.y, max.x, max.y);
-    }
+    DrawNodes(draw, f, editor, editor.labels.Of(doc.Plan(), doc.Version(), kIconServer, kIconDatabase), visible, drop_vm);
     if (doc.Plan().components.empty()) {
         const char* hint = "Drag a PostgreSQL or a VM from the palette and drop it here.";
         const ImVec2 text = ImGui::CalcTextSize(hint);

@@ -1,0 +1,56 @@
+// What the canvas writes on each node, and that it is worked out again only when the plan changes.
+#include <gtest/gtest.h>
+
+#include "editor/canvas_labels.hpp"
+#include "editor/document.hpp"
+
+namespace ui::editor {
+namespace {
+
+TEST(EditorCanvasLabels, SayWhatEachNodeIs) {
+    Document doc;
+    doc.Load(plan::DefaultPlan("Orders"));
+    CanvasLabels labels;
+    const std::vector<NodeLabel>& shown = labels.Of(doc.Plan(), doc.Version(), "[vm]", "[db]");
+    ASSERT_EQ(shown.size(), 2u);
+    const plan::Component& vm = doc.Plan().components[0];
+    const plan::Component& pg = doc.Plan().components[1];
+    EXPECT_EQ(shown[0].title, "[vm]  " + vm.name);
+    EXPECT_EQ(shown[0].probe_id, "plan/component/" + vm.id);
+    EXPECT_EQ(shown[0].detail.rfind(vm.id + " · ", 0), 0u) << shown[0].detail;
+    EXPECT_NE(shown[0].detail.find(" GiB"), std::string::npos) << shown[0].detail;
+    EXPECT_EQ(shown[1].title, "[db]  " + pg.name);
+    EXPECT_NE(shown[1].detail.find("PostgreSQL " + std::get<plan::PostgresSpec>(pg.spec).version + " on " + vm.id),
+              std::string::npos) << shown[1].detail;
+}
+
+TEST(EditorCanvasLabels, FollowEditsUndoAndHostChanges) {
+    Document doc;
+    doc.Load(plan::DefaultPlan("Orders"));
+    CanvasLabels labels;
+    const std::string vm_id = doc.Plan().components[0].id;
+    EXPECT_NE(labels.Of(doc.Plan(), doc.Version(), "", "")[1].detail.find(" on " + vm_id), std::string::npos);
+
+    plan::Component renamed = doc.Plan().components[0];
+    renamed.name = "db-host";
+    doc.SetComponent(renamed, "Rename");
+    EXPECT_EQ(labels.Of(doc.Plan(), doc.Version(), "", "")[0].title, "  db-host");
+    doc.Undo();
+    EXPECT_EQ(labels.Of(doc.Plan(), doc.Version(), "", "")[0].title, "  " + doc.Plan().components[0].name);
+
+    doc.SelectAll();
+    doc.DeleteSelection();
+    EXPECT_TRUE(labels.Of(doc.Plan(), doc.Version(), "", "").empty());
+}
+
+TEST(EditorCanvasLabels, NameAMissingHost) {
+    plan::Plan plan = plan::DefaultPlan("Orders");
+    auto& pg = std::get<plan::PostgresSpec>(plan.components[1].spec);
+    pg.host = "vm-gone";
+    EXPECT_NE(NodeSummary(plan, plan.components[1]).find("host missing"), std::string::npos);
+    pg.host.clear();
+    EXPECT_NE(NodeSummary(plan, plan.components[1]).find("no host"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ui::editor
