@@ -4,7 +4,9 @@
 # and the ratios, and checks the issue's targets:
 #   the one-VM plan transforms in under 50 us natively; a 500-component plan validates in under 2 ms in wasm;
 #   the web app downloads under 800 KB gzip, draws its first frame in under 1.5 s, and keeps p95 frame time
-#   under 16 ms with 200 components (bench/web_size.sh, web_first_frame.mjs, web_frame_time.mjs).
+#   under 16 ms with 200 components (bench/web_size.sh, web_first_frame.mjs, web_frame_time.mjs);
+#   a local deploy reaches green within 1.5x of bare initdb + pg_ctl start -w, and the API's p50/p99 while
+#   20 plans deploy at once against idle (bench/deploy_bench.mjs).
 #
 #   bench/run_benchmarks.sh [native build dir] [web build dir]    (defaults: build/native build/web)
 # The native dir needs transform_bench and wasm_bench (cmake --build DIR --target transform_bench wasm_bench);
@@ -55,6 +57,15 @@ if [[ -f "$web/site/app.wasm" && -x "$native/bin/cs-gateway" ]]; then
   CS_GATEWAY_BIN="$native/bin/cs-gateway" node "$root/bench/web_frame_time.mjs" "$web/site" || bench_failed=1
 else
   echo "skipped: build the site (cmake --build $web --target site) and cs-gateway ($native)"
+fi
+
+# Deploying for real (issue 5): deploy -> green against bare initdb + pg_ctl start, and API latency while
+# 20 plans deploy at once (bench/deploy_bench.mjs; needs cs-gateway and Debian's PostgreSQL).
+echo "== deploy (local target, real PostgreSQL)"
+if [[ -x "$native/bin/cs-gateway" && -d /usr/lib/postgresql ]]; then
+  CS_GATEWAY_BIN="$native/bin/cs-gateway" node "$root/bench/deploy_bench.mjs" || bench_failed=1
+else
+  echo "skipped: build cs-gateway ($native) and install postgresql (scripts/deps)"
 fi
 
 echo "== ratios"

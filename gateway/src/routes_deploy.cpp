@@ -50,14 +50,27 @@ ordered_json DeploymentJson(const Deployment& d, bool with_events) {
 
 void ReplyPlanNotFound(RouteContext& ctx) { ReplyError(ctx.res, 404, "not_found", "No plan with this id."); }
 
-// An optional JSON object body: empty means {}. false when the reply has been sent.
-bool OptionalBody(RouteContext& ctx, json& out) {
+// An optional JSON object body: none (or only whitespace) means {}; `known` are the options the route
+// takes, so a misspelt one is an error rather than silently ignored. false when the reply has been sent.
+bool OptionalBody(RouteContext& ctx, json& out, std::initializer_list<const char*> known) {
     out = json::object();
-    if (ctx.req.body.empty()) return true;
+    if (ctx.req.body.find_first_not_of(" \t\r\n") == std::string::npos) return true;
     if (!ReadJsonBody(ctx.req, ctx.res, out)) return false;
     if (!out.is_object()) {
-        ReplyError(ctx.res, 422, "request.invalid", "The body must be a JSON object.",
+        ReplyError(ctx.res, 422, "request.invalid", "The body must be a JSON object (or empty).",
                    {Detail("", "type.object_expected", "Send a JSON object, or no body.")});
+        return false;
+    }
+    std::string names;
+    for (const char* k : known) names += std::string(names.empty() ? "" : ", ") + k;
+    for (const auto& [key, value] : out.items()) {
+        bool ok = false;
+        for (const char* k : known) ok = ok || key == k;
+        if (ok) continue;
+        const std::string message = "Unknown option \"" + key + "\"; " +
+                                    (names.empty() ? std::string("this request takes none: send {} or no body.")
+                                                   : "this request takes: " + names + ".");
+        ReplyError(ctx.res, 422, "request.invalid", message, {Detail("/" + key, "option.unknown", message)});
         return false;
     }
     return true;
@@ -119,6 +132,8 @@ ordered_json PlanStatusJson(const deploy::PlanStatus& s) {
 }
 
 void HandleDeploy(RouteContext& ctx) {
+    json body;
+    if (!OptionalBody(ctx, body, {})) return;
     const auto record = ctx.services.store.GetPlan(ctx.user_id, ctx.Param(1));
     if (!record) return ReplyPlanNotFound(ctx);
     // Rules evolve: the stored revision is checked again now, and an invalid plan is never deployed.
@@ -153,7 +168,7 @@ void HandleGetDeployment(RouteContext& ctx) {
 
 void HandleDestroy(RouteContext& ctx) {
     json body;
-    if (!OptionalBody(ctx, body)) return;
+    if (!OptionalBody(ctx, body, {"final_backup"})) return;
     bool final_backup = true;
     if (!BoolOption(ctx, body, "final_backup", final_backup)) return;
     const auto record = ctx.services.store.GetPlan(ctx.user_id, ctx.Param(1));
@@ -163,7 +178,7 @@ void HandleDestroy(RouteContext& ctx) {
 
 void HandleBackup(RouteContext& ctx) {
     json body;
-    if (!OptionalBody(ctx, body)) return;
+    if (!OptionalBody(ctx, body, {"validate"})) return;
     bool validate = true;
     if (!BoolOption(ctx, body, "validate", validate)) return;
     const auto record = ctx.services.store.GetPlan(ctx.user_id, ctx.Param(1));

@@ -205,6 +205,10 @@ void Gateway::Install() {
                 headers.erase(it);
             }
         }
+        // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 section 6.3), but
+        // httplib reads a POST/PUT/PATCH/DELETE body until the client closes, so `curl -X POST` without -d
+        // timed out into a bare 400. Saying so explicitly lets it reach the route with an empty body.
+        if (!headers.count("Content-Length") && !headers.count("Transfer-Encoding")) headers.emplace("Content-Length", "0");
         const std::string given = req.get_header_value(kRequestIdHeader);
         res.set_header(kRequestIdHeader, IsAcceptableRequestId(given) ? given : NewRequestId());
         if (IsApiPath(req.path)) res.set_header("Cache-Control", "no-store");  // tokens and private plans

@@ -65,6 +65,12 @@ public:
                         " deployment_id = ? WHERE plan_id = ?");
             s.Bind(1, std::string(d.kind == "destroy" ? "Destroying." : "Deploying.")).Bind(2, d.id).Bind(3, d.plan_id);
             Run(s, "set light");
+        } else {
+            // A backup is orange too, but the plan's deployment_id keeps naming its last deploy.
+            Statement s(db_, "UPDATE plan_targets SET light = 'orange', reason = 'Backing up.', step = '', progress = 0"
+                             " WHERE plan_id = ?");
+            s.Bind(1, d.plan_id);
+            Run(s, "set light");
         }
         tx.Commit();
         result.status = CreateDeploymentResult::Status::Created;

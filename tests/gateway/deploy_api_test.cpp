@@ -45,6 +45,17 @@ protected:
         return Body(Get("/v1/plan/" + plan_id, token))["status"];
     }
 
+    // The light is written a moment after the job's final state: poll it (up to 5 s); returns the status.
+    json WaitLight(const std::string& token, const std::string& plan_id, const std::string& light) {
+        json status;
+        for (int i = 0; i < 250; ++i) {
+            status = Status(token, plan_id);
+            if (status["light"] == light) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        return status;
+    }
+
     std::string Deploy(const std::string& token, const std::string& plan_id) {
         auto r = PostJson("/v1/plan/" + plan_id + "/deploy", json::object(), token);
         EXPECT_TRUE(r && r->status == 202) << (r ? r->body : "no response");
@@ -244,12 +255,24 @@ TEST_F(DeployApiTest, ConnectionPasswordBackupAndDestroy) {
     EXPECT_EQ(bytes.find(password), std::string::npos);
     for (const std::string& line : LogLines()) EXPECT_EQ(line.find(password), std::string::npos) << line;
 
-    // Backup: a job of its own, light unchanged; a failed backup turns the light red with why.
+    // Backup: a job of its own; the light is orange ("Backing up.") while it runs, and afterwards what a
+    // health check right after it says (green here); a failed backup turns the light red with why.
+    const std::string deployed_by = Status(token, plan)["deployment_id"];
+    const int checks_before = fake_->Calls("check");
+    fake_->Block("backup");
     auto b = PostJson("/v1/plan/" + plan + "/backup", {{"validate", true}}, token);
     ASSERT_EQ(b->status, 202) << b->body;
+    ASSERT_TRUE(fake_->WaitForCalls("backup", 1));
+    json backing_up = Status(token, plan);
+    EXPECT_EQ(backing_up["light"], "orange") << backing_up.dump();
+    EXPECT_EQ(backing_up["reason"], "Backing up.");
+    EXPECT_EQ(backing_up["step"], "backup");
+    EXPECT_EQ(backing_up["deployment_id"], deployed_by);  // still names the deploy, not the backup job
+    fake_->Release("backup");
     EXPECT_EQ(WaitFinished(token, Body(b)["deployment"]["id"])["state"], "succeeded");
     EXPECT_EQ(fake_->Calls("backup"), 1);
-    EXPECT_EQ(Status(token, plan)["light"], "green");
+    EXPECT_EQ(fake_->Calls("check"), checks_before + 1);
+    EXPECT_EQ(WaitLight(token, plan, "green")["reason"], "Running; the last checks passed.");
     fake_->FailStep("backup", "bucket folder is full");
     b = PostJson("/v1/plan/" + plan + "/backup", json::object(), token);
     EXPECT_EQ(WaitFinished(token, Body(b)["deployment"]["id"])["state"], "failed");

@@ -96,8 +96,14 @@ TEST_F(DeployEngineTest, ExpiredLeaseOfADeadGatewayIsTakenOverByAnother) {
     ASSERT_TRUE(WaitState(id, "succeeded"));
     EXPECT_EQ(fake_.Calls("render"), 1);
     EXPECT_EQ(fake_.Calls("monitor"), 1);
-    // The survivor released the lease when done: the monitor (any gateway) can take the plan now.
-    EXPECT_TRUE(store_->deployments().TryLeasePlan("p_lease", "gw_other", now_, now_ + kLeaseMs));
+    // The survivor releases the lease when done (a moment after it recorded "succeeded"): the monitor (any
+    // gateway) can take the plan then.
+    bool leased = false;
+    for (int i = 0; i < 200 && !leased; ++i) {
+        leased = store_->deployments().TryLeasePlan("p_lease", "gw_other", now_, now_ + kLeaseMs);
+        if (!leased) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_TRUE(leased);
 }
 
 // The owner id `NewOwnerId()` would give a process with `pid`, host `host` on this boot.

@@ -80,12 +80,7 @@ public:
         Record(name, ctx);
         {
             std::unique_lock lock(script_->mutex);
-            while (script_->blocked[name]) {
-                lock.unlock();
-                if (ctx.should_stop()) return deploy::StepResult::Interrupted();
-                lock.lock();
-                script_->changed.wait_for(lock, std::chrono::milliseconds(20));
-            }
+            if (!WaitWhileBlocked(name, ctx, lock)) return deploy::StepResult::Interrupted();
             if (auto it = script_->wait_once_ms.find(name); it != script_->wait_once_ms.end()) {
                 const int ms = it->second;
                 script_->wait_once_ms.erase(it);
@@ -118,7 +113,8 @@ public:
 
     deploy::StepResult Backup(deploy::StepContext& ctx, bool) override {
         Record("backup", ctx);
-        std::lock_guard lock(script_->mutex);
+        std::unique_lock lock(script_->mutex);
+        if (!WaitWhileBlocked("backup", ctx, lock)) return deploy::StepResult::Interrupted();
         if (auto it = script_->fail.find("backup"); it != script_->fail.end()) return deploy::StepResult::Failed(it->second);
         return deploy::StepResult::Done();
     }
@@ -127,6 +123,21 @@ public:
         Record("destroy", ctx);
         ctx.state = nullptr;
         return deploy::StepResult::Done();
+    }
+
+    // Holds the caller while `name` is blocked; false when the engine asked it to stop meanwhile.
+    static bool WaitWhileBlocked(const std::string& name, deploy::StepContext& ctx, std::unique_lock<std::mutex>& lock,
+                                 Script& script) {
+        while (script.blocked[name]) {
+            lock.unlock();
+            if (ctx.should_stop()) return false;
+            lock.lock();
+            script.changed.wait_for(lock, std::chrono::milliseconds(20));
+        }
+        return true;
+    }
+    bool WaitWhileBlocked(const std::string& name, deploy::StepContext& ctx, std::unique_lock<std::mutex>& lock) {
+        return WaitWhileBlocked(name, ctx, lock, *script_);
     }
 
     deploy::ConnectionInfo Connection(const nlohmann::json& state) const override {

@@ -7,11 +7,13 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <list>
+#include <set>
 
 #include <gtest/gtest.h>
 
@@ -19,6 +21,7 @@
 
 #include "deploy/local/local_target.hpp"
 #include "deploy/local/pg_client.hpp"
+#include "deploy/local/port_lock.hpp"
 #include "plan/plan.hpp"
 #include "plan/validate.hpp"
 
@@ -341,6 +344,83 @@ TEST_F(LocalTargetTest, APortTakenBeforeTheServerStartsFailsWithThatReason) {
     EXPECT_EQ(r.kind, StepResult::Kind::Failed);
     EXPECT_NE(r.error.find("did not start on port " + std::to_string(Port(d))), std::string::npos) << r.error;
     EXPECT_NE(r.error.find("Address already in use"), std::string::npos) << r.error;
+}
+
+// Two gateways on one host draw ports from the same range: a port reserved by one PortLocks is never
+// handed out by another, in this process or in another one, and a dead holder's ports come back.
+TEST(LocalPortLocks, TwoInstancesAndTwoProcessesNeverHandOutTheSamePort) {
+    char pattern[] = "/tmp/cs-portlocks-XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    const std::string dir = std::string(pattern) + "/locks";  // created by the first Reserve
+    // A block of 6 ports from a range no other test uses (the LocalTargetTest blocks end at 37431).
+    const int first = 38400 + static_cast<int>(getpid() % 50) * 8;
+    const int last = first + 5;
+
+    std::set<int> handed;
+    {
+        gw::deploy::local::PortLocks a(dir, first, last);
+        gw::deploy::local::PortLocks b(dir, first, last);
+        for (int i = 0; i < 3; ++i) {
+            const int pa = a.Reserve({});
+            const int pb = b.Reserve({});
+            ASSERT_NE(pa, 0);
+            ASSERT_NE(pb, 0);
+            EXPECT_TRUE(handed.insert(pa).second) << pa << " handed out twice";
+            EXPECT_TRUE(handed.insert(pb).second) << pb << " handed out twice";
+        }
+        EXPECT_EQ(a.Reserve({}), 0);  // all six are held, three by each
+        EXPECT_EQ(b.Reserve({}), 0);
+        const int back = *handed.begin();
+        (a.Holds(back) ? a : b).Release(back);
+        EXPECT_EQ((a.Holds(back) ? b : a).Reserve({}), back) << "a released port is free again";
+    }  // both destroyed: every lock released
+
+    // Another process holds the lowest port: this one never gets it, and gets it once that process is gone.
+    int to_parent[2];
+    int to_child[2];
+    ASSERT_EQ(pipe(to_parent), 0);
+    ASSERT_EQ(pipe(to_child), 0);
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        gw::deploy::local::PortLocks other(dir, first, last);
+        const int port = other.Reserve({});
+        (void)!write(to_parent[1], &port, sizeof port);
+        char go;
+        (void)!read(to_child[0], &go, 1);  // hold the port until the parent has tried
+        _exit(0);
+    }
+    int theirs = 0;
+    ASSERT_EQ(read(to_parent[0], &theirs, sizeof theirs), static_cast<ssize_t>(sizeof theirs));
+    EXPECT_EQ(theirs, first);
+    gw::deploy::local::PortLocks mine(dir, first, last);
+    std::set<int> ours;
+    for (int port; (port = mine.Reserve({})) != 0;) ours.insert(port);
+    EXPECT_EQ(ours.size(), 5u);
+    EXPECT_EQ(ours.count(theirs), 0u) << "a port held by another process was handed out";
+    (void)!write(to_child[1], "x", 1);
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    EXPECT_EQ(mine.Reserve({}), theirs) << "the kernel drops a dead process's locks";
+
+    // A port someone bound without the lock (another program, or a server an earlier run started) is skipped.
+    gw::deploy::local::PortLocks fresh(dir, first, last);
+    EXPECT_EQ(fresh.Reserve({}), 0);  // `mine` still holds all six
+    for (int port : ours) mine.Release(port);
+    mine.Release(theirs);
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(first));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    ASSERT_EQ(listen(fd, 1), 0);
+    EXPECT_EQ(fresh.Reserve({}), first + 1);
+    close(fd);
+    struct stat st{};
+    ASSERT_EQ(stat(dir.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 07777, 01777) << "gateways of other users share the folder";
+    fs::remove_all(pattern);
 }
 
 }  // namespace

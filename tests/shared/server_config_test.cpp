@@ -52,7 +52,10 @@ TEST(ServerConfig, ReplicasAndArchivingOverrideDesktopMinimalWal) {
     plan::Plan p = plan::DefaultPlan();
     Pg(p).workload = plan::Workload::Desktop;
     const HostFacts host{4 * kGiB, 2, plan::DiskType::Ssd};
+    Pg(p).backups.enabled = false;
     EXPECT_EQ(Value(BuildServerConfig(p, 1, host), "wal_level"), "minimal");  // PGTune's desktop profile
+    EXPECT_EQ(Value(BuildServerConfig(p, 1, host), "max_wal_senders"), "0");
+    Pg(p).backups.enabled = true;
 
     plan::ServerTarget target;
     target.archive_command = "cs-archive %p %f";
@@ -77,6 +80,26 @@ TEST(ServerConfig, ReplicasAndArchivingOverrideDesktopMinimalWal) {
     // Names stay unique even though wal_level and max_wal_senders were overridden.
     std::set<std::string> names;
     for (const auto& s : replicated.settings) EXPECT_TRUE(names.insert(s.name).second) << s.name;
+}
+
+TEST(ServerConfig, BackupsWithoutArchivingStillGetReplicaWalAndTwoSenders) {
+    // A target that takes base backups without archiving WAL (the local target, GCP's timer) still needs
+    // replica-level WAL: pg_basebackup refuses a server with wal_level = minimal, which PGTune's desktop
+    // profile sets (with max_wal_senders = 0, so not even one sender for the backup's WAL stream).
+    plan::Plan p = plan::DefaultPlan();
+    Pg(p).workload = plan::Workload::Desktop;
+    ASSERT_TRUE(Pg(p).backups.enabled);
+    const HostFacts host{4 * kGiB, 2, plan::DiskType::Ssd};
+    const auto config = BuildServerConfig(p, 1, host);  // no archive_command
+    EXPECT_EQ(Value(config, "wal_level"), "replica");
+    EXPECT_EQ(plan::FindConfigSetting(config, "wal_level")->reason, "base backups (pg_basebackup) need replica-level WAL");
+    EXPECT_EQ(Value(config, "max_wal_senders"), "2");
+    EXPECT_EQ(Value(config, "archive_mode"), "<absent>");
+    // Other workloads keep PostgreSQL's defaults (replica, 10 senders): nothing is added for them.
+    Pg(p).workload = plan::Workload::Web;
+    const auto web = BuildServerConfig(p, 1, host);
+    EXPECT_EQ(Value(web, "wal_level"), "<absent>");
+    EXPECT_EQ(Value(web, "max_wal_senders"), "<absent>");
 }
 
 TEST(ServerConfig, BackupsMayUseTheSuperusersLocalReplicationConnection) {

@@ -58,6 +58,22 @@ std::string Capitalised(std::string text) {
     return text;
 }
 
+// The orange light's reason while a job runs: what the plan is going through, in words.
+std::string OrangeReason(const std::string& kind, const std::string& step) {
+    if (kind == "destroy") return "Destroying.";
+    if (kind == "backup") return "Backing up.";
+    return "Deploying: " + step + ".";
+}
+
+// The light a health check gives (the monitor's, and the one after a backup job).
+PlanLight LightFromHealth(const Health& health, const std::string& secret) {
+    PlanLight light;
+    light.light = health.ok ? "green" : "red";
+    light.reason = health.ok ? "Running; the last checks passed."
+                             : Redact(health.reason.empty() ? "The last check failed." : health.reason, secret);
+    return light;
+}
+
 std::string BootId() {
     std::ifstream in("/proc/sys/kernel/random/boot_id");
     std::string id;
@@ -409,12 +425,12 @@ void Engine::RunJob(Deployment d) {
     } cleanup{this, d.plan_id, password};
 
     const bool is_deploy = d.kind == "deploy" || d.kind == "redeploy";
-    const bool show_orange = d.kind != "backup";
     const std::size_t n = std::max<std::size_t>(1, d.steps.size());
     const bool was_waiting = d.not_before != 0;
     d.not_before = 0;
 
-    auto finish = [&](bool ok, std::string reason) {
+    // `after_backup`: the light once a backup succeeded (from a health check run right after it).
+    auto finish = [&](bool ok, std::string reason, std::optional<PlanLight> after_backup = std::nullopt) {
         d.state = ok ? "succeeded" : "failed";
         d.error = ok ? "" : Redact(reason, password);
         d.finished_at = clock();
@@ -437,6 +453,7 @@ void Engine::RunJob(Deployment d) {
             Event(d, "info", "Destroyed.", "");
         } else {
             Event(d, "info", "Backup finished.", "");
+            if (after_backup) light = *after_backup;  // orange goes back to what the server's checks say
         }
         if (!light.light.empty()) store_.SetLight(d.plan_id, light, false);
         log_.Info("deploy.finished", {{"deployment_id", d.id}, {"plan_id", d.plan_id}, {"kind", d.kind},
@@ -490,7 +507,7 @@ void Engine::RunJob(Deployment d) {
             d.step = step.name;
             d.progress = static_cast<double>(i) / static_cast<double>(n);
             if (!store_.SaveDeployment(d, owner)) return;
-            if (show_orange) store_.SetLight(d.plan_id, {"orange", "Deploying: " + step.name + ".", d.step, d.progress}, false);
+            store_.SetLight(d.plan_id, {"orange", OrangeReason(d.kind, step.name), d.step, d.progress}, false);
 
             auto last_write = std::chrono::steady_clock::now() - std::chrono::seconds(1);
             StepContext ctx{d.id, d.plan_id, d.owner_id, *parsed.plan, d.revision, d.kind == "redeploy",
@@ -508,7 +525,7 @@ void Engine::RunJob(Deployment d) {
                     held->lost = true;
                     return;
                 }
-                if (show_orange) store_.SetLight(d.plan_id, {"orange", "Deploying: " + step.name + ".", d.step, d.progress}, false);
+                store_.SetLight(d.plan_id, {"orange", OrangeReason(d.kind, step.name), d.step, d.progress}, false);
             };
             ctx.save = [&] {
                 if (!store_.SaveTargetState(d.plan_id, owner, state.dump())) held->lost = true;
@@ -570,7 +587,22 @@ void Engine::RunJob(Deployment d) {
                 }
             }
         }
-        finish(true, "");
+        if (d.kind != "backup") return finish(true, "");
+        // The light went orange for the backup; it goes back to what a health check says now (normally
+        // green, or red if the server went down meanwhile), and the checks are those of this look.
+        StepContext ctx{d.id, d.plan_id, d.owner_id, *parsed.plan, d.revision, false, secrets, state,
+                        [](std::string_view, std::string) {}, [](double) {}, [] {}, [&] { return stopping_.load(); },
+                        clock};
+        Health health;
+        try {
+            health = target->Check(ctx);
+        } catch (const std::exception& e) {
+            log_.Error("deploy.check_exception", "", d.plan_id + ": " + Redact(e.what(), password));
+            health.reason = "The health check itself failed (see the gateway log).";
+        }
+        if (!store_.SaveTargetState(d.plan_id, owner, state.dump())) return;
+        store_.SaveChecks(d.plan_id, health.checks.dump(), clock());
+        finish(true, "", LightFromHealth(health, password));
     } catch (const std::exception& e) {
         // A store failure mid-job: the lease is released by Cleanup, so the job is retried (here or on
         // another gateway) from its last recorded step.
@@ -620,10 +652,7 @@ int Engine::MonitorOnce() {
                 store_.SaveTargetState(plan_id, options_.owner_id, state.dump());
             }
             store_.SaveChecks(plan_id, health.checks.dump(), options_.clock());
-            PlanLight light;
-            light.light = health.ok ? "green" : "red";
-            light.reason = health.ok ? "Running; the last checks passed."
-                                     : Redact(health.reason.empty() ? "The last check failed." : health.reason, password);
+            const PlanLight light = LightFromHealth(health, password);
             // A job queued while we checked owns the light now (orange): leave it alone.
             store_.SetLight(plan_id, light, true);
             ++checked;

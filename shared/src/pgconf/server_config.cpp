@@ -169,11 +169,17 @@ ServerConfig BuildServerConfig(const Plan& plan, std::size_t component_index, co
     Set(config, "ssl_min_protocol_version", Quoted("TLSv1.2"), "refuse outdated TLS versions");
 
     const bool replicas = pg.topology == Topology::PrimaryReplicas && pg.replicas > 0;
-    const bool archiving = pg.backups.enabled && !target.archive_command.empty();
+    const bool backups = pg.backups.enabled;
+    const bool archiving = backups && !target.archive_command.empty();
     if (replicas || archiving) {
         // PGTune's desktop profile turns WAL down to minimal, which can neither replicate nor archive.
         Set(config, "wal_level", "replica",
             replicas ? "streaming replicas need replica-level WAL" : "WAL archiving for backups needs replica-level WAL");
+    } else if (backups && FindConfigSetting(config, "wal_level") &&
+               FindConfigSetting(config, "wal_level")->value == "minimal") {
+        // pg_basebackup refuses a server with minimal WAL, and every backup (the local target's, GCP's timer)
+        // is a base backup, whether or not the target also archives WAL. Other workloads keep the default.
+        Set(config, "wal_level", "replica", "base backups (pg_basebackup) need replica-level WAL");
     }
     if (replicas) {
         const std::string senders = std::to_string(pg.replicas + 2);
@@ -182,8 +188,9 @@ ServerConfig BuildServerConfig(const Plan& plan, std::size_t component_index, co
         Set(config, "max_replication_slots", senders, "one slot per replica so the primary keeps the WAL it needs");
         Set(config, "hot_standby", "on", "replicas answer read-only queries");
         Set(config, "hot_standby_feedback", "on", "replicas tell the primary which rows their queries still read");
-    } else if (archiving && FindConfigSetting(config, "max_wal_senders") &&
-               FindConfigSetting(config, "max_wal_senders")->value == "0") {
+    } else if (backups && FindConfigSetting(config, "max_wal_senders") &&
+               std::stoi(FindConfigSetting(config, "max_wal_senders")->value) < 2) {
+        // A base backup streams its WAL through a second connection beside the one copying files.
         Set(config, "max_wal_senders", "2", "base backups stream WAL through a sender");
     }
     if (archiving) {

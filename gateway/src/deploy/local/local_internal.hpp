@@ -19,6 +19,7 @@
 
 #include "deploy/local/local_target.hpp"
 #include "deploy/local/pg_client.hpp"
+#include "deploy/local/port_lock.hpp"
 #include "deploy/local/process.hpp"
 #include "plan/server_config.hpp"
 
@@ -68,7 +69,8 @@ public:
     plan::ServerConfig ConfigFor(const plan::Plan& plan, std::size_t component_index, const std::string& version,
                                  int port) const;
     std::string HbaText(const plan::ServerConfig& config) const;
-    int ReservePort(const std::set<int>& also_taken);
+    // A loopback port no process on this host has reserved or bound; 0 when none (`why`: a lock problem).
+    int ReservePort(const std::set<int>& also_taken, std::string* why = nullptr);
     void ReleasePort(int port);
     std::string MakeDir(const fs::path& dir) const;            // mkdir -p, 0700, owned by the server user; "" or error
     std::string WriteFile(const fs::path& file, const std::string& text) const;  // 0600, owned by the server user
@@ -95,8 +97,7 @@ public:
     RunAs as_;
     std::string setup_error_;   // why this host cannot run the target (no such user), or ""
 private:
-    std::mutex ports_mutex_;
-    std::set<int> reserved_ports_;
+    PortLocks ports_;  // reservations shared with every process on this host (flock per port)
 };
 
 // Finds the postgres component at `index` in the plan's components; nullptr when it is not one.

@@ -1,9 +1,6 @@
 // One PostgreSQL server on this host: ports, folders, initdb, TLS certificate, configuration files,
 // pg_ctl start/stop/restart, and applying a changed configuration with a reload or a restart.
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sodium.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,18 +25,6 @@ std::string DerivedPassword(const Secrets& secrets, std::string_view purpose) {
     sodium_bin2hex(hex, sizeof hex, out, sizeof out);
     sodium_memzero(out, sizeof out);
     return hex;
-}
-
-bool PortFree(int port) {
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) return false;
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<std::uint16_t>(port));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-    close(fd);
-    return ok;
 }
 
 std::string ReadFile(const fs::path& file) {
@@ -151,20 +136,11 @@ std::string LocalTarget::HbaText(const plan::ServerConfig& config) const {
            "hostssl replication     postgres        127.0.0.1/32            scram-sha-256\n";
 }
 
-int LocalTarget::ReservePort(const std::set<int>& also_taken) {
-    std::lock_guard lock(ports_mutex_);
-    for (int port = options_.port_first; port <= options_.port_last; ++port) {
-        if (reserved_ports_.count(port) || also_taken.count(port) || !PortFree(port)) continue;
-        reserved_ports_.insert(port);
-        return port;
-    }
-    return 0;
+int LocalTarget::ReservePort(const std::set<int>& also_taken, std::string* why) {
+    return ports_.Reserve(also_taken, why);
 }
 
-void LocalTarget::ReleasePort(int port) {
-    std::lock_guard lock(ports_mutex_);
-    reserved_ports_.erase(port);
-}
+void LocalTarget::ReleasePort(int port) { ports_.Release(port); }
 
 std::string LocalTarget::MakeDir(const fs::path& dir) const {
     std::error_code ec;

@@ -44,7 +44,8 @@ int DesiredReplicas(const plan::PostgresSpec& pg) {
 
 }  // namespace
 
-LocalTarget::LocalTarget(LocalTargetOptions options) : options_(std::move(options)) {
+LocalTarget::LocalTarget(LocalTargetOptions options)
+    : options_(std::move(options)), ports_(options_.port_lock_dir, options_.port_first, options_.port_last) {
     if (geteuid() == 0) {
         // initdb refuses to run as root, and a database server should not have root's powers anyway.
         const passwd* pw = getpwnam(options_.run_as_user.c_str());
@@ -155,10 +156,12 @@ StepResult LocalTarget::Provision(StepContext& ctx) {
                 if (s.value("name", "") == name) server = s;
             }
             if (server.is_null()) {
-                const int port = ReservePort(taken);
+                std::string why;
+                const int port = ReservePort(taken, &why);
                 if (port == 0) {
                     return StepResult::Failed("no free port between " + std::to_string(options_.port_first) + " and " +
-                                              std::to_string(options_.port_last) + " on 127.0.0.1");
+                                              std::to_string(options_.port_last) + " on 127.0.0.1" +
+                                              (why.empty() ? "" : " (" + why + ")"));
                 }
                 taken.insert(port);
                 server = {{"name", name}, {"role", r == 0 ? "primary" : "replica"}, {"port", port}};

@@ -14,6 +14,9 @@ struct LocalTargetOptions {
     std::string root;                 // folder holding every plan's data, e.g. <data_dir>/local; created if missing
     int port_first = 25432;           // servers get free loopback ports from [port_first, port_last]
     int port_last = 26431;
+    // Where port reservations are locked (port_lock.hpp), shared by every gateway on this host so that two
+    // of them never hand out the same port. Created if missing.
+    std::string port_lock_dir = "/tmp/cloudsketch-local-ports";
     std::string pg_lib_dir = "/usr/lib/postgresql";  // holds <major>/bin/{initdb,pg_ctl,...} (Debian's layout)
     // The system user PostgreSQL runs as when the gateway runs as root (initdb refuses root). Ignored when
     // the gateway is not root: the servers then run as the gateway's own user.
