@@ -4,7 +4,8 @@
 // with a replica, and a gateway killed with SIGKILL mid-deployment that finishes on restart with one server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, rmSync, existsSync, chmodSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,10 +102,13 @@ async function waitForDeployment(id, timeoutMs = 90000) {
   }
 }
 
-function psqlQuery(conn, password, sql) {
-  return execFileSync(psql, ['-X', '-At', '-c', sql,
+// Asynchronous on purpose: a synchronous psql blocks node's event loop, so fetch's keep-alive timer cannot
+// drop a connection the gateway closed meanwhile (idle > 5 s on a loaded machine), and the next call fails.
+async function psqlQuery(conn, password, sql) {
+  const { stdout } = await promisify(execFile)(psql, ['-X', '-At', '-c', sql,
     `host=${conn.endpoints[0].host} port=${conn.endpoints[0].port} dbname=${conn.database} user=${conn.user} sslmode=require`],
-  { env: { ...process.env, PGPASSWORD: password }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  { env: { ...process.env, PGPASSWORD: password }, encoding: 'utf8' });
+  return stdout.trim();
 }
 
 before(async () => {
@@ -152,11 +156,11 @@ test('single server: deploy -> orange -> green, psql shows the tuned settings, r
   const password = (await call('POST', `/v1/plan/${id}/connection/password`)).json.password;
   assert.ok(password.length >= 16);
   // The plan's VM (2 vCPUs, 4 GiB): PGTune gives a quarter of RAM to shared_buffers.
-  assert.equal(psqlQuery(conn, password, 'SHOW shared_buffers'), '1GB');
-  assert.equal(psqlQuery(conn, password, 'SHOW max_connections'), '100');
-  assert.equal(psqlQuery(conn, password, 'SHOW ssl'), 'on');
-  const workMem = psqlQuery(conn, password, 'SHOW work_mem');
-  assert.throws(() => psqlQuery(conn, 'wrong password', 'SELECT 1'));
+  assert.equal(await psqlQuery(conn, password, 'SHOW shared_buffers'), '1GB');
+  assert.equal(await psqlQuery(conn, password, 'SHOW max_connections'), '100');
+  assert.equal(await psqlQuery(conn, password, 'SHOW ssl'), 'on');
+  const workMem = await psqlQuery(conn, password, 'SHOW work_mem');
+  await assert.rejects(psqlQuery(conn, 'wrong password', 'SELECT 1'));
 
   // Re-deploy with fewer connections: max_connections restarts, the work_mem PGTune derives reloads.
   const current = (await call('GET', `/v1/plan/${id}`)).json;
@@ -170,12 +174,12 @@ test('single server: deploy -> orange -> green, psql shows the tuned settings, r
   const messages = re.events.map((e) => e.message).join('\n');
   assert.match(messages, /restart needed for max_connections 100 -> 60/);
   assert.match(messages, /reload applies work_mem/);
-  assert.equal(psqlQuery(conn, password, 'SHOW max_connections'), '60');
-  assert.notEqual(psqlQuery(conn, password, 'SHOW work_mem'), workMem);
+  assert.equal(await psqlQuery(conn, password, 'SHOW max_connections'), '60');
+  assert.notEqual(await psqlQuery(conn, password, 'SHOW work_mem'), workMem);
   await waitForLight(id, 'green');
 
   // A backup, validated by a restore into a scratch server.
-  psqlQuery(conn, password, 'CREATE TABLE t (n int); INSERT INTO t SELECT generate_series(1, 100)');
+  await psqlQuery(conn, password, 'CREATE TABLE t (n int); INSERT INTO t SELECT generate_series(1, 100)');
   const backup = await call('POST', `/v1/plan/${id}/backup`, { validate: true });
   assert.equal(backup.status, 202, backup.text);
   const b = await waitForDeployment(backup.json.deployment.id);
@@ -205,15 +209,15 @@ test('primary + 1 replica: a row written on the primary is read on the replica',
   const conn = (await call('GET', `/v1/plan/${id}/connection`)).json;
   assert.deepEqual(conn.endpoints.map((e) => e.role), ['primary', 'replica']);
   const password = (await call('POST', `/v1/plan/${id}/connection/password`)).json.password;
-  psqlQuery(conn, password, "CREATE TABLE r (v text); INSERT INTO r VALUES ('from the primary')");
+  await psqlQuery(conn, password, "CREATE TABLE r (v text); INSERT INTO r VALUES ('from the primary')");
   const replica = { ...conn, endpoints: [conn.endpoints[1]] };
   let value = '';
   for (let i = 0; i < 50 && value !== 'from the primary'; i++) {
-    try { value = psqlQuery(replica, password, 'SELECT v FROM r'); } catch { /* not replayed yet */ }
+    try { value = await psqlQuery(replica, password, 'SELECT v FROM r'); } catch { /* not replayed yet */ }
     if (value !== 'from the primary') await new Promise((r) => setTimeout(r, 100));
   }
   assert.equal(value, 'from the primary');
-  assert.equal(psqlQuery(replica, password, 'SELECT pg_is_in_recovery()'), 't');
+  assert.equal(await psqlQuery(replica, password, 'SELECT pg_is_in_recovery()'), 't');
   const destroy = await call('POST', `/v1/plan/${id}/destroy`, { final_backup: false });
   assert.equal((await waitForDeployment(destroy.json.deployment.id)).state, 'succeeded');
   assert.deepEqual(postmastersUnder(join(root, 'data', 'local', id)), []);
@@ -241,7 +245,7 @@ test('kill -9 of the gateway mid-deployment: after a restart it finishes with on
   assert.equal(postmastersUnder(join(root, 'data', 'local', id)).length, 1);
   const conn = (await call('GET', `/v1/plan/${id}/connection`)).json;
   const password = (await call('POST', `/v1/plan/${id}/connection/password`)).json.password;
-  assert.equal(psqlQuery(conn, password, 'SELECT 1'), '1');
+  assert.equal(await psqlQuery(conn, password, 'SELECT 1'), '1');
   const destroy = await call('POST', `/v1/plan/${id}/destroy`, { final_backup: false });
   assert.equal((await waitForDeployment(destroy.json.deployment.id)).state, 'succeeded');
   assert.deepEqual(postmastersUnder(join(root, 'data', 'local', id)), []);
