@@ -2,6 +2,7 @@
 // Kept out of index.html because the gateway's Content-Security-Policy forbids inline scripts.
 (function () {
   'use strict';
+  performance.mark('cs:boot');  // bench/web_first_frame.mjs splits the time to the first frame by cs:* marks
 
   const canvas = document.getElementById('canvas');
   const statusBox = document.getElementById('app-status');
@@ -9,24 +10,72 @@
   const notice = document.getElementById('support-notice');
   let started = false;
 
-  // Why the app cannot run here, or '' when it can. Checked before loading 10 MB for nothing.
+  const hasWasm = typeof WebAssembly === 'object' && typeof WebAssembly.instantiate === 'function';
+
+  // The app's three files, requested together as soon as the app is wanted. Emscripten's own loader
+  // asks for app.wasm and app.data only once app.js has been downloaded and run; here app.wasm is
+  // compiling (on V8's background threads) and app.data is in memory by the time app.js runs.
+  let wasmBytes = null;    // Promise<ArrayBuffer>
+  let wasmModule = null;   // Promise<WebAssembly.Module>
+  let dataFile = null;     // the ArrayBuffer of app.data once it has arrived
+  function prefetch() {
+    if (wasmBytes || !hasWasm) return;
+    const script = document.createElement('link');
+    script.rel = 'preload';
+    script.as = 'script';
+    script.href = 'app.js';
+    document.head.appendChild(script);
+    wasmBytes = fetch('app.wasm', { credentials: 'same-origin' }).then((response) => {
+      if (!response.ok) throw new Error('app.wasm: HTTP ' + response.status);
+      return response.arrayBuffer();
+    });
+    wasmModule = wasmBytes.then((bytes) => WebAssembly.compile(bytes));
+    wasmModule.catch(() => {});  // reported by instantiateWasm below, once app.js asks for it
+    fetch('app.data', { credentials: 'same-origin' })
+      .then((response) => (response.ok ? response.arrayBuffer() : null))
+      .then((bytes) => { dataFile = bytes; }, () => {});
+  }
+  const wantsApp = location.hash === '#app';
+  if (wantsApp) prefetch();
+
+  // The canvas's drawing buffer in device pixels, as web/src/main.cpp sizes it (the canvas fills the
+  // window): set before the app starts, so its WebGL context is not made or resized twice.
+  function sizeCanvas() {
+    const ratio = window.devicePixelRatio || 1;
+    canvas.width = Math.round(window.innerWidth * ratio);
+    canvas.height = Math.round(window.innerHeight * ratio);
+  }
+
+  // Why the app cannot run here, or '' when it can. Checked before loading megabytes for nothing.
+  // The WebGL 2 probe asks the app's own canvas for the very context the app will draw with (the same
+  // attributes as web/src/main.cpp's GLFW hints) and keeps it: the app's getContext then returns it
+  // instead of making a second one. Making a context is slow (hundreds of ms in software GL) and blocks
+  // this thread, so when the page opens on the app, start() probes once app.wasm has arrived and is
+  // compiling on other threads.
   function unsupportedReason() {
-    if (typeof WebAssembly !== 'object' || typeof WebAssembly.instantiate !== 'function') {
+    if (!hasWasm) {
       return 'Your browser does not support WebAssembly, which the CloudSketch app needs. ' +
              'Please use a recent version of Chrome, Edge, Firefox or Safari.';
     }
     let gl = null;
-    try { gl = document.createElement('canvas').getContext('webgl2'); } catch (e) { gl = null; }
+    try {
+      gl = canvas.getContext('webgl2', { alpha: true, depth: false, stencil: false, antialias: false });
+    } catch (e) {
+      gl = null;
+    }
     if (!gl) {
       return 'Your browser cannot use WebGL 2, which the CloudSketch app needs to draw. ' +
              'Turn on hardware acceleration in your browser settings, or try a recent Chrome, Edge, ' +
              'Firefox or Safari.';
     }
-    const lose = gl.getExtension('WEBGL_lose_context');
-    if (lose) lose.loseContext();  // give the probe context back; the app makes its own
     return '';
   }
-  const reason = unsupportedReason();
+  let reason = wantsApp ? null : unsupportedReason();  // null: not probed yet (start() does)
+
+  function showReason() {
+    notice.textContent = reason;
+    notice.hidden = false;
+  }
 
   function showStatus(text, isError) {
     statusText.textContent = text;
@@ -37,7 +86,24 @@
   function start() {
     if (started) return;
     started = true;
+    prefetch();
     showStatus('Loading CloudSketch…', false);
+    const downloaded = wasmBytes ? wasmBytes.then(() => {}, () => {}) : Promise.resolve();
+    downloaded.then(() => {
+      sizeCanvas();
+      if (reason === null) reason = unsupportedReason();
+      if (reason) {
+        started = false;
+        document.body.classList.remove('app-mode');
+        history.replaceState(null, '', '#top');
+        showReason();
+        return;
+      }
+      loadApp();
+    });
+  }
+
+  function loadApp() {
     window.Module = {
       canvas: canvas,
       // Emscripten prints through these; keep them in the console only.
@@ -46,7 +112,18 @@
       setStatus: (text) => { if (text) statusText.textContent = text.replace(/\(\d+\/\d+\)/, '').trim() || 'Loading CloudSketch…'; },
       onAppStarted: () => { statusBox.classList.add('hidden'); canvas.focus(); },
       onAbort: (what) => showStatus('CloudSketch stopped unexpectedly. Reload the page to try again. (' + what + ')', true),
+      // Emscripten's hooks for the downloads prefetch() started (its loader would start them only now).
+      instantiateWasm: (imports, receiveInstance) => {
+        wasmModule
+          .then((module) => WebAssembly.instantiate(module, imports).then((instance) => receiveInstance(instance, module)))
+          .catch((e) => showStatus('Could not start the CloudSketch app. Check your connection and reload the page. (' +
+                                   (e && e.message ? e.message : e) + ')', true));
+        return {};  // asynchronous: receiveInstance completes it
+      },
+      // Synchronous: when app.data is not here yet, Emscripten downloads it itself (null).
+      getPreloadedPackage: () => { const bytes = dataFile; dataFile = null; return bytes; },
     };
+    performance.mark('cs:load-app');
     const script = document.createElement('script');
     script.src = 'app.js';
     script.onerror = () => showStatus('Could not load the CloudSketch app. Check your connection and reload the page.', true);
@@ -57,8 +134,7 @@
     const inApp = location.hash === '#app';
     if (inApp && reason) {
       history.replaceState(null, '', '#top');
-      notice.textContent = reason;
-      notice.hidden = false;
+      showReason();
       return;
     }
     document.body.classList.toggle('app-mode', inApp);
@@ -69,10 +145,7 @@
     }
   }
 
-  if (reason) {
-    notice.textContent = reason;
-    notice.hidden = false;
-  }
+  if (reason) showReason();
   for (const link of document.querySelectorAll('[data-start]')) {
     link.addEventListener('click', () => { window.csStartMode = link.dataset.start; });
   }

@@ -31,6 +31,7 @@ export async function launchBrowser({ viewport = { width: 1280, height: 800 }, d
   });
   return {
     context,
+    userDataDir,  // names this browser's processes (bench/web_first_frame.mjs sums their CPU time)
     async page() {
       const page = context.pages()[0] || await context.newPage();
       return page;

@@ -117,13 +117,20 @@ EM_JS(void, cs_report_started, (), {
     if (typeof Module.onAppStarted === 'function') Module.onAppStarted();
 });
 
-// Follows the window size and device pixel ratio. False while the canvas is hidden (landing page).
-bool SyncCanvas() {
+// The canvas's CSS size in device pixels: what its drawing buffer should be. 0 x 0 while hidden.
+void CanvasDevicePixels(int* width, int* height) {
     double css_width = 0, css_height = 0;
     emscripten_get_element_css_size("#canvas", &css_width, &css_height);
     const double ratio = cs_device_pixel_ratio();
-    const int width = static_cast<int>(std::lround(css_width * ratio));
-    const int height = static_cast<int>(std::lround(css_height * ratio));
+    *width = static_cast<int>(std::lround(css_width * ratio));
+    *height = static_cast<int>(std::lround(css_height * ratio));
+}
+
+// Follows the window size and device pixel ratio. False while the canvas is hidden (landing page).
+bool SyncCanvas() {
+    int width = 0, height = 0;
+    CanvasDevicePixels(&width, &height);
+    const double ratio = cs_device_pixel_ratio();
     if (width <= 0 || height <= 0) return false;
     if (width != g_width || height != g_height) {
         cs_set_canvas_size(width, height);
@@ -144,15 +151,19 @@ void MainLoopStep() {
         g_redraw.Invalidate();  // shown again later: draw the first frame whatever it holds
         return;
     }
+    static bool first = true;
+    if (first) ui::platform::Mark("frame1-begin");
     const double started = emscripten_get_now();
     glfwPollEvents();
     PumpInput();
-    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplOpenGL3_NewFrame();  // the first call compiles the shaders and uploads the font atlas
+    if (first) ui::platform::Mark("frame1-gl-objects");
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
     const bool input = g_redraw.SawInput(ImGui::GetIO());
     g_app->Frame();
     ImGui::Render();
+    if (first) ui::platform::Mark("frame1-ui");
 
     int fb_width = 0, fb_height = 0;
     glfwGetFramebufferSize(g_window, &fb_width, &fb_height);
@@ -166,11 +177,14 @@ void MainLoopStep() {
     }
     // Idle frames (no input, nothing to draw) are not a frame anyone waits for: they are not recorded.
     if (draw || input) ui::platform::RecordFrameTime(emscripten_get_now() - started);
+    if (first) ui::platform::Mark("frame1-drawn");
+    first = false;
 }
 
 }  // namespace
 
 int main() {
+    ui::platform::Mark("main");
     if (!glfwInit()) {
         std::fprintf(stderr, "CloudSketch: glfwInit failed\n");
         return 1;
@@ -178,12 +192,21 @@ int main() {
     glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
-    g_window = glfwCreateWindow(1280, 720, "CloudSketch", nullptr, nullptr);
+    // ImGui draws flat triangles: no depth or stencil buffer to allocate and clear. assets/boot.js creates
+    // the context first with these same attributes (its WebGL 2 probe), and GLFW gets that one back.
+    glfwWindowHint(GLFW_DEPTH_BITS, 0);
+    glfwWindowHint(GLFW_STENCIL_BITS, 0);
+    // At the canvas's own size (assets/boot.js set it already): resizing a WebGL drawing buffer costs a
+    // reallocation, and the first frame would otherwise resize it once more.
+    CanvasDevicePixels(&g_width, &g_height);
+    if (g_width <= 0 || g_height <= 0) g_width = 1280, g_height = 720;  // hidden: the first frame sizes it
+    g_window = glfwCreateWindow(g_width, g_height, "CloudSketch", nullptr, nullptr);
     if (g_window == nullptr) {
         std::fprintf(stderr, "CloudSketch: could not create a WebGL2 context\n");
         return 1;
     }
     glfwMakeContextCurrent(g_window);
+    ui::platform::Mark("gl-context");
 
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
@@ -191,6 +214,13 @@ int main() {
     io.IniFilename = nullptr;  // layout is fixed per screen; nothing to remember between visits
     io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
     ui::ApplyTheme(static_cast<float>(cs_device_pixel_ratio()));
+    {
+        // Rasterise the font atlas here rather than inside the first NewFrame, so its cost shows apart.
+        unsigned char* pixels = nullptr;
+        int width = 0, height = 0;
+        io.Fonts->GetTexDataAsRGBA32(&pixels, &width, &height);
+    }
+    ui::platform::Mark("font-atlas");
     ImGui_ImplGlfw_InitForOpenGL(g_window, true);
     // Replace the backend's key and char callbacks; ours forward to them through the input queue.
     glfwSetKeyCallback(g_window, KeyCallback);
@@ -198,10 +228,15 @@ int main() {
     glfwSetScrollCallback(g_window, nullptr);
     emscripten_set_wheel_callback("#canvas", nullptr, EM_TRUE, WheelCallback);
     ImGui_ImplOpenGL3_Init("#version 300 es");
+    ui::platform::Mark("imgui-ready");
 
     static ui::App app;  // lives as long as the page: fetch callbacks hold pointers into it
     g_app = &app;
     cs_report_started();
     emscripten_set_main_loop(MainLoopStep, 0, false);
+    // Draw the first frame now instead of at the next animation frame: the page shows it one frame
+    // sooner, and the browser does not first paint the loading spinner once more.
+    MainLoopStep();
+    ui::platform::Mark("main-returned");
     return 0;
 }

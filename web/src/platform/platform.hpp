@@ -70,4 +70,8 @@ void PublishProbe(std::function<std::string()> widgets_json, std::string screen,
 // window.csUi.frameTimes() so benchmarks can read p50/p95 without timing the browser's vsync.
 void RecordFrameTime(double milliseconds);
 
+// A User Timing mark "cs:<name>" (performance.mark): bench/web_first_frame.mjs reads them to split the
+// time to the first frame into phases. Costs microseconds; call it only at start-up milestones.
+void Mark(const char* name);
+
 }  // namespace ui::platform

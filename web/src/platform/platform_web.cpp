@@ -159,6 +159,12 @@ void RecordFrameTime(double milliseconds) {
     g_frame_times.push_back(milliseconds);
 }
 
+EM_JS(void, cs_mark, (const char* name), {
+    if (typeof performance === 'object' && performance.mark) performance.mark('cs:' + UTF8ToString(name));
+});
+
+void Mark(const char* name) { cs_mark(name); }
+
 }  // namespace ui::platform
 
 // Read by window.csUi in assets/boot.js. Coordinates are ImGui display units (canvas pixels);
