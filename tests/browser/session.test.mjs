@@ -137,3 +137,22 @@ test('without WebGL 2 the landing page explains why the app cannot start', async
     await screenshot(page, '14-no-webgl2');
   });
 });
+
+test('without WebGL 2 a link straight to the app lands on the home page with the reason', async () => {
+  await withPage({}, 'no-webgl-direct', async (page) => {
+    await page.addInitScript(() => {
+      const original = HTMLCanvasElement.prototype.getContext;
+      HTMLCanvasElement.prototype.getContext = function (kind, ...rest) {
+        return kind === 'webgl2' ? null : original.call(this, kind, ...rest);
+      };
+    });
+    // boot.js probes only once app.wasm has arrived (assets/boot.js start()), so wait for the notice.
+    await page.goto(gateway.url + '/#app');
+    await page.waitForSelector('#support-notice', { state: 'visible', timeout: 20000 });
+    assert.match(await page.textContent('#support-notice'), /WebGL 2/);
+    assert.equal(await page.evaluate(() => location.hash), '#top');
+    assert.equal(await page.evaluate(() => document.body.classList.contains('app-mode')), false);
+    assert.equal(await page.evaluate(() => typeof window.Module), 'undefined', 'app.js was not run');
+    assert.ok(await page.isVisible('#get-started'), 'the landing page is shown');
+  });
+});
