@@ -12,19 +12,14 @@
 
   const hasWasm = typeof WebAssembly === 'object' && typeof WebAssembly.instantiate === 'function';
 
-  // The app's three files, requested together as soon as the app is wanted. Emscripten's own loader
-  // asks for app.wasm and app.data only once app.js has been downloaded and run; here app.wasm is
-  // compiling (on V8's background threads) and app.data is in memory by the time app.js runs.
+  // app.wasm and app.data, requested with app.js as soon as the app is wanted. Emscripten's own loader
+  // asks for them only once app.js has been downloaded and run; here app.wasm is compiling (on V8's
+  // background threads) and app.data is in memory by the time app.js runs.
   let wasmBytes = null;    // Promise<ArrayBuffer>
   let wasmModule = null;   // Promise<WebAssembly.Module>
   let dataFile = null;     // the ArrayBuffer of app.data once it has arrived
   function prefetch() {
     if (wasmBytes || !hasWasm) return;
-    const script = document.createElement('link');
-    script.rel = 'preload';
-    script.as = 'script';
-    script.href = 'app.js';
-    document.head.appendChild(script);
     wasmBytes = fetch('app.wasm', { credentials: 'same-origin' }).then((response) => {
       if (!response.ok) throw new Error('app.wasm: HTTP ' + response.status);
       return response.arrayBuffer();
@@ -35,8 +30,6 @@
       .then((response) => (response.ok ? response.arrayBuffer() : null))
       .then((bytes) => { dataFile = bytes; }, () => {});
   }
-  const wantsApp = location.hash === '#app';
-  if (wantsApp) prefetch();
 
   // The canvas's drawing buffer in device pixels, as web/src/main.cpp sizes it (the canvas fills the
   // window): set before the app starts, so its WebGL context is not made or resized twice.
@@ -49,9 +42,7 @@
   // Why the app cannot run here, or '' when it can. Checked before loading megabytes for nothing.
   // The WebGL 2 probe asks the app's own canvas for the very context the app will draw with (the same
   // attributes as web/src/main.cpp's GLFW hints) and keeps it: the app's getContext then returns it
-  // instead of making a second one. Making a context is slow (hundreds of ms in software GL) and blocks
-  // this thread, so when the page opens on the app, start() probes once app.wasm has arrived and is
-  // compiling on other threads.
+  // instead of making a second one (making a context takes hundreds of ms in software GL).
   function unsupportedReason() {
     if (!hasWasm) {
       return 'Your browser does not support WebAssembly, which the CloudSketch app needs. ' +
@@ -70,7 +61,12 @@
     }
     return '';
   }
-  let reason = wantsApp ? null : unsupportedReason();  // null: not probed yet (start() does)
+  // On a 2-core machine, making the context while app.wasm compiles slowed both (A/B in
+  // bench/web_first_frame.mjs): probe first, then start the downloads.
+  const wantsApp = location.hash === '#app';
+  if (wantsApp) sizeCanvas();
+  const reason = unsupportedReason();
+  if (wantsApp && !reason) prefetch();
 
   function showReason() {
     notice.textContent = reason;
@@ -86,24 +82,9 @@
   function start() {
     if (started) return;
     started = true;
+    sizeCanvas();
     prefetch();
     showStatus('Loading CloudSketch…', false);
-    const downloaded = wasmBytes ? wasmBytes.then(() => {}, () => {}) : Promise.resolve();
-    downloaded.then(() => {
-      sizeCanvas();
-      if (reason === null) reason = unsupportedReason();
-      if (reason) {
-        started = false;
-        document.body.classList.remove('app-mode');
-        history.replaceState(null, '', '#top');
-        showReason();
-        return;
-      }
-      loadApp();
-    });
-  }
-
-  function loadApp() {
     window.Module = {
       canvas: canvas,
       // Emscripten prints through these; keep them in the console only.

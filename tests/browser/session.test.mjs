@@ -146,7 +146,6 @@ test('without WebGL 2 a link straight to the app lands on the home page with the
         return kind === 'webgl2' ? null : original.call(this, kind, ...rest);
       };
     });
-    // boot.js probes only once app.wasm has arrived (assets/boot.js start()), so wait for the notice.
     await page.goto(gateway.url + '/#app');
     await page.waitForSelector('#support-notice', { state: 'visible', timeout: 20000 });
     assert.match(await page.textContent('#support-notice'), /WebGL 2/);
@@ -154,5 +153,7 @@ test('without WebGL 2 a link straight to the app lands on the home page with the
     assert.equal(await page.evaluate(() => document.body.classList.contains('app-mode')), false);
     assert.equal(await page.evaluate(() => typeof window.Module), 'undefined', 'app.js was not run');
     assert.ok(await page.isVisible('#get-started'), 'the landing page is shown');
+    assert.ok(!(await page.evaluate(() => performance.getEntriesByType('resource').some((r) => /app\.(js|wasm|data)$/.test(r.name)))),
+              'nothing of the app was downloaded');
   });
 });
