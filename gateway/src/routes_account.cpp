@@ -107,7 +107,7 @@ void HandlePutAwsAccount(RouteContext& ctx) {
         }
         arn = body["role_arn"].get<std::string>();
         if (const std::string problem = RoleArnProblem(arn); !problem.empty()) {
-            ReplyError(ctx.res, 422, "account.role_arn_invalid", "The role ARN is not usable: " + problem,
+            ReplyError(ctx.res, 422, "account.role_arn_invalid", "The role ARN is not usable.",
                        {Detail("/role_arn", "aws.role_arn_invalid", problem)});
             return;
         }

@@ -46,6 +46,7 @@ std::string_view ScreenName(Screen screen) {
         case Screen::Signup: return "signup";
         case Screen::Dashboard: return "dashboard";
         case Screen::Plan: return "plan";
+        case Screen::AwsAccount: return "aws-account";
     }
     return "unknown";
 }
@@ -92,6 +93,7 @@ void App::Frame() {
         case Screen::Signup: DrawAuth(state_, intents); break;
         case Screen::Dashboard: DrawDashboard(state_, intents); break;
         case Screen::Plan: DrawPlanView(state_, intents); break;
+        case Screen::AwsAccount: DrawAwsAccount(state_, intents); break;
     }
     if (state_.screen == Screen::Dashboard || state_.screen == Screen::Plan) {
         DrawSyncIndicator(state_);
@@ -100,6 +102,43 @@ void App::Frame() {
     for (const Intent& intent : intents) Apply(intent);
     PollDeployment();
     platform::PublishProbe(ProbeFrameJson(), std::string(ScreenName(state_.screen)), ++frame_);
+}
+
+// The AWS account screen (views/account_aws.cpp): GET /v1/account/aws, and PUT with the role ARN; the API's
+// error and its details are shown as they come.
+void App::OpenAwsAccount() {
+    state_.screen = Screen::AwsAccount;
+    state_.aws_account = AwsAccountViewState{};
+    state_.aws_account.loading = true;
+    client_.GetAwsAccount([this](ApiResult<AwsAccountInfo> result) {
+        AwsAccountViewState& view = state_.aws_account;
+        view.loading = false;
+        if (!result.ok()) {
+            if (!SessionLost(result.error)) view.error = result.error.Describe();
+            return;
+        }
+        view.role_arn = result.value->role_arn;
+        view.info = std::move(result.value);
+    });
+}
+
+void App::SaveAwsRole() {
+    AwsAccountViewState& view = state_.aws_account;
+    view.saving = true;
+    view.error.clear();
+    view.notice.clear();
+    client_.SetAwsRole(Trim(view.role_arn), [this](ApiResult<AwsAccountInfo> result) {
+        AwsAccountViewState& view = state_.aws_account;
+        view.saving = false;
+        if (!result.ok()) {
+            if (!SessionLost(result.error)) view.error = result.error.Describe();
+            return;
+        }
+        view.notice = result.value->role_arn.empty() ? "Role removed: deployments use the gateway's own AWS access."
+                                                     : "Saved. Your AWS plans now deploy through this role.";
+        view.role_arn = result.value->role_arn;
+        view.info = std::move(result.value);
+    });
 }
 
 void App::Apply(const Intent& intent) {
@@ -131,6 +170,9 @@ void App::Apply(const Intent& intent) {
         case Intent::Kind::KeepMine: Resolve(intent.id.empty() ? state_.plan.id : intent.id, true); break;
         case Intent::Kind::LoadTheirs: Resolve(intent.id.empty() ? state_.plan.id : intent.id, false); break;
         case Intent::Kind::DeployPlan: DeployPlan(); break;
+        case Intent::Kind::OpenAwsAccount: OpenAwsAccount(); break;
+        case Intent::Kind::SaveAwsRole: SaveAwsRole(); break;
+        case Intent::Kind::OpenLink: platform::OpenUrl(intent.id); break;
         case Intent::Kind::Download:
             if (const auto& preview = state_.plan.editor.preview; preview && !preview->filename.empty()) {
                 platform::Download(preview->filename, preview->media_type, preview->text);

@@ -43,6 +43,8 @@ private:
     void PollDeployment();
     void OpenPlanStatus();
     void DeletePlan(const std::string& id);
+    void OpenAwsAccount();
+    void SaveAwsRole();
     // True (and back to the login screen) when `error` says the session is no longer valid.
     bool SessionLost(const ApiError& error);
 

@@ -13,9 +13,10 @@
 
 namespace ui {
 
-enum class Screen { Starting, Login, Signup, Dashboard, Plan };
+enum class Screen { Starting, Login, Signup, Dashboard, Plan, AwsAccount };
 
-// Stable names for tests and window.csUi.screen(): "starting", "login", "signup", "dashboard", "plan".
+// Stable names for tests and window.csUi.screen(): "starting", "login", "signup", "dashboard", "plan",
+// "aws-account".
 std::string_view ScreenName(Screen screen);
 
 struct AuthForm {
@@ -69,6 +70,16 @@ struct PlanViewState {
     std::string warning;  // something the user should know before acting again (e.g. a reload after a conflict)
 };
 
+// The user's AWS account link (GET/PUT /v1/account/aws), shown by views/account_aws.cpp.
+struct AwsAccountViewState {
+    std::optional<AwsAccountInfo> info;  // last answer
+    std::string role_arn;                // the input field
+    bool loading = false;
+    bool saving = false;
+    std::string error;                   // the API's message, and its details' messages
+    std::string notice;
+};
+
 // Online/offline and unsynced changes, for the indicator; and the conflict the user must decide on.
 struct ConflictView {
     std::string key;
@@ -93,6 +104,7 @@ struct AppState {
     AuthForm auth;
     DashboardState dashboard;
     PlanViewState plan;
+    AwsAccountViewState aws_account;
     SyncState sync;
     double now_unix = 0;  // wall clock at the start of the frame, for "updated 5 min ago"
 };
@@ -114,6 +126,9 @@ struct Intent {
         LoadTheirs,     // conflict on plan `id` (or the one shown): their version replaces ours
         DeployPlan,     // POST /v1/plan/{id}/deploy
         Download,       // offer state.plan.editor.preview as a file
+        OpenAwsAccount, // the AWS account screen (loads GET /v1/account/aws)
+        SaveAwsRole,    // PUT /v1/account/aws with state.aws_account.role_arn ("" clears it)
+        OpenLink,       // open `id` (an https URL) in a new browser tab
     };
     Kind kind;
     std::string id;

@@ -101,6 +101,11 @@ Deployment ReadDeployment(const json& body) {
     return deployment;
 }
 
+AwsAccountInfo ReadAwsAccount(const json& body) {
+    return {Str(body, "external_id"), Str(body, "role_arn"), Str(body, "gateway_principal"),
+            Str(body, "quick_create_url"), Str(body, "quick_create_unavailable"), Str(body, "template_path")};
+}
+
 // Plan ids are server-made ("p_…"), but a path segment is encoded anyway so an odd id cannot
 // reach another route.
 std::string EncodeSegment(const std::string& text) {
@@ -248,6 +253,17 @@ void GatewayClient::DeployPlan(const std::string& plan_id, ApiCallback<Deploymen
 void GatewayClient::GetDeployment(const std::string& deployment_id, ApiCallback<Deployment> done) {
     Send("GET", "/v1/deployments/" + EncodeSegment(deployment_id), std::nullopt,
          [done](const platform::HttpResponse& r) { done(Decode<Deployment>(r, ReadDeployment)); });
+}
+
+void GatewayClient::GetAwsAccount(ApiCallback<AwsAccountInfo> done) {
+    Send("GET", "/v1/account/aws", std::nullopt,
+         [done](const platform::HttpResponse& r) { done(Decode<AwsAccountInfo>(r, ReadAwsAccount)); });
+}
+
+void GatewayClient::SetAwsRole(const std::string& role_arn, ApiCallback<AwsAccountInfo> done) {
+    json body = {{"role_arn", role_arn.empty() ? json(nullptr) : json(role_arn)}};
+    Send("PUT", "/v1/account/aws", body,
+         [done](const platform::HttpResponse& r) { done(Decode<AwsAccountInfo>(r, ReadAwsAccount)); });
 }
 
 }  // namespace ui

@@ -85,6 +85,16 @@ struct Deployment {
     std::string error;     // plain-language reason when failed
 };
 
+// GET/PUT /v1/account/aws (docs/aws.md "Your AWS account").
+struct AwsAccountInfo {
+    std::string external_id;
+    std::string role_arn;                  // "" when not set
+    std::string gateway_principal;         // "" when the operator has not set it
+    std::string quick_create_url;          // "" when unavailable...
+    std::string quick_create_unavailable;  // ...and why
+    std::string template_path;             // the role template's API path
+};
+
 template <class T>
 using ApiCallback = std::function<void(ApiResult<T>)>;
 
@@ -115,6 +125,11 @@ public:
     void DeployPlan(const std::string& plan_id, ApiCallback<Deployment> done);
     // GET /v1/deployments/{id}: progress of one deployment.
     void GetDeployment(const std::string& deployment_id, ApiCallback<Deployment> done);
+
+    // GET /v1/account/aws (the first call makes the user's ExternalId).
+    void GetAwsAccount(ApiCallback<AwsAccountInfo> done);
+    // PUT /v1/account/aws {"role_arn"}; "" sends null (clears it). A bad ARN fails with details at /role_arn.
+    void SetAwsRole(const std::string& role_arn, ApiCallback<AwsAccountInfo> done);
 
     // Runs the callbacks of every answer that arrived since the last call, in arrival order.
     void Poll();

@@ -38,6 +38,10 @@ void StorageRemove(const std::string& key);
 // document never leaves the browser).
 void Download(const std::string& filename, const std::string& media_type, const std::string& text);
 
+// Opens an https URL in a new browser tab (noopener: the page cannot reach back into the app). Called in
+// the frame after a click, within the browser's user-activation window, so popup blockers allow it.
+void OpenUrl(const std::string& url);
+
 // Keeps the browser from acting on the editor's shortcuts (Ctrl+S would open "Save page as", Ctrl+Y
 // the history); the keys still reach the app. Call once.
 void CaptureEditorShortcuts();

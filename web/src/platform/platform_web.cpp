@@ -111,6 +111,14 @@ void Download(const std::string& filename, const std::string& media_type, const 
     cs_download(filename.c_str(), media_type.c_str(), text.c_str());
 }
 
+EM_JS(void, cs_open_url, (const char* url), {
+    var u = UTF8ToString(url);
+    // https links only (no javascript: or data:); no slashes pair here: the C preprocessor reads one as a comment.
+    if (u.indexOf('https:') === 0 && u.charAt(6) === '/' && u.charAt(7) === '/') window.open(u, '_blank', 'noopener,noreferrer');
+});
+
+void OpenUrl(const std::string& url) { cs_open_url(url.c_str()); }
+
 EM_JS(void, cs_capture_shortcuts, (), {
     window.addEventListener('keydown', function(e) {
         if ((e.ctrlKey || e.metaKey) && !e.altKey && /^[sSyYzZ]$/.test(e.key)) e.preventDefault();

@@ -32,6 +32,9 @@ void DrawCreateRow(DashboardState& dashboard, Intents& intents) {
     const std::string refresh = std::string(kIconRefresh) + "  Refresh";
     if (Button(refresh.c_str(), !dashboard.loading)) intents.push_back({Intent::Kind::RefreshPlans, {}});
     Probe("dashboard/refresh", "Refresh");
+    ImGui::SameLine();
+    if (Button("AWS account", true)) intents.push_back({Intent::Kind::OpenAwsAccount, {}});
+    Probe("dashboard/aws-account", "AWS account");
 }
 
 void DrawEmpty() {

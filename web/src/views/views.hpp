@@ -24,6 +24,11 @@ void DrawDashboard(AppState& state, Intents& intents);
 // confirm/{delete,cancel}.
 void DrawPlanView(AppState& state, Intents& intents);
 
+// The user's AWS account (views/account_aws.cpp): ExternalId, quick-create link, role ARN. Probe ids:
+// aws/{back,external-id,principal,quick-create,quick-create-url,quick-create-unavailable,template,role-arn,
+// save,clear,error,notice,role}.
+void DrawAwsAccount(AppState& state, Intents& intents);
+
 // Online/offline and unsynced saves, bottom left. Probe id: sync/indicator ("Offline  ·  2 unsynced changes").
 void DrawSyncIndicator(const AppState& state);
 std::string SyncIndicatorText(const SyncState& sync);
