@@ -264,3 +264,118 @@ async function editorJourney(page) {
   assert.ok(outcome.text.length > 10, `the outcome is explained: "${outcome.text}"`);
   await screenshot(page, 'editor-10-deploy');
 }
+
+// The canvas and the properties panel beyond the main journey: node subtitles are whole at 100%,
+// Space+drag pans, a drag on empty canvas box-selects what it covers, and the instance-type picker
+// searches, shows prices in their own column and sets the VM's type (its vCPU/RAM follow).
+test('a person pans with Space, box-selects and picks an instance type', async () => {
+  const page = await chrome.page();
+  const pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  try {
+    await canvasJourney(page);
+  } catch (error) {
+    await screenshot(page, 'canvas-failure').catch(() => {});
+    const widgets = await page.evaluate(() => window.csUi && window.csUi.widgets()).catch(() => null);
+    error.message += `\nwidgets: ${JSON.stringify(widgets)}`;
+    throw error;
+  }
+  assert.deepEqual(pageErrors, []);
+});
+
+async function canvasJourney(page) {
+  await page.goto(gateway.url + '/');
+  await page.evaluate(() => localStorage.clear());
+  await page.goto(gateway.url + '/');
+  await page.click('#get-started');
+  await waitForScreen(page, 'signup', 60000);
+  await type(page, 'signup/email', `alan.${Date.now()}@example.com`);
+  await type(page, 'signup/password', 'correct-horse-42');
+  await page.keyboard.press('Enter');
+  await waitForScreen(page, 'dashboard');
+  await type(page, 'dashboard/new-plan-name', 'Canvas test');
+  await click(page, 'dashboard/new-plan');
+  await click(page, 'dashboard/plan/Canvas test');
+  await waitForScreen(page, 'plan');
+
+  // Subtitles: every line inside its node, and the essential words all there ("PostgreSQL 17", "on vm-1").
+  for (const id of ['vm-1', 'pg-1']) {
+    const node = await widget(page, `plan/component/${id}`);
+    const lines = [await widget(page, `plan/component/${id}/subtitle/0`)];
+    const second = await widgetOrNull(page, `plan/component/${id}/subtitle/1`);
+    if (second) lines.push(second);
+    for (const line of lines) {
+      assert.ok(line.x + line.w <= node.x + node.w && line.y + line.h <= node.y + node.h,
+                `"${line.text}" fits in ${id} (${JSON.stringify(line)} in ${JSON.stringify(node)})`);
+    }
+    const text = lines.map((l) => l.text).join(' · ');
+    if (id === 'pg-1') assert.match(text, /^pg-1 · PostgreSQL \d+ · on vm-1$/);  // the lines joined with " · "
+    else assert.match(text, /^vm-1 · /);
+  }
+  await screenshot(page, 'canvas-01-nodes');
+
+  // Space + left drag on empty canvas pans the camera; nothing is edited or selected.
+  const canvas = await widget(page, 'editor/canvas');
+  const before = await widget(page, 'plan/component/vm-1');
+  const empty = { x: canvas.x + canvas.w - 80, y: canvas.y + canvas.h - 60 };
+  await page.mouse.move(empty.x, empty.y);
+  await page.keyboard.down('Space');
+  await waitFrames(page, 2);
+  await drag(page, empty, { x: empty.x - 60, y: empty.y - 40 });
+  await page.keyboard.up('Space');
+  await waitFrames(page, 2);
+  const panned = await widget(page, 'plan/component/vm-1');
+  assert.ok(Math.abs(panned.x - (before.x - 60)) < 3 && Math.abs(panned.y - (before.y - 40)) < 3,
+            `Space+drag pans the view (${before.x},${before.y} -> ${panned.x},${panned.y})`);
+  assert.equal((await widget(page, 'editor/undo')).text, '', 'a pan is not an edit');
+  assert.equal(await widgetOrNull(page, 'editor/dirty'), null);
+
+  // A box dragged over both nodes on empty canvas selects both; Delete removes both; Ctrl+Z brings them back.
+  const vm = await widget(page, 'plan/component/vm-1');
+  const pg = await widget(page, 'plan/component/pg-1');
+  const from = { x: Math.min(vm.x, pg.x) - 20, y: Math.min(vm.y, pg.y) - 20 };
+  const to = { x: Math.max(vm.x + vm.w, pg.x + pg.w) + 20, y: Math.max(vm.y + vm.h, pg.y + pg.h) + 20 };
+  await drag(page, from, to);
+  assert.equal((await widget(page, 'props/selection')).text, '2 components selected: Delete removes them, Ctrl+C copies.');
+  await screenshot(page, 'canvas-02-box-selected');
+  await page.keyboard.press('Delete');
+  await waitFrames(page, 3);
+  assert.equal(await widgetOrNull(page, 'plan/component/vm-1'), null);
+  assert.equal(await widgetOrNull(page, 'plan/component/pg-1'), null);
+  await page.keyboard.press('Control+Z');
+  await waitFrames(page, 3);
+  await widget(page, 'plan/component/vm-1');
+  await widget(page, 'plan/component/pg-1');
+  // A box that covers only the VM selects only the VM.
+  const vmNow = await widget(page, 'plan/component/vm-1');
+  await click(page, 'editor/canvas');  // clears the selection (empty spot at the canvas's centre)
+  await drag(page, { x: vmNow.x - 15, y: vmNow.y - 15 }, { x: vmNow.x + vmNow.w + 15, y: vmNow.y + vmNow.h + 15 });
+  assert.match((await widget(page, 'props/id')).text, /^id vm-1$/);
+
+  // The instance-type picker: search "m6i", every row shown is an m6i with its price whole in its column.
+  await click(page, 'props/hardware/by-type');
+  await click(page, 'props/hardware/instance_type');
+  await widget(page, 'picker/search');
+  await page.keyboard.type('m6i', { delay: 15 });
+  await waitFrames(page, 3);
+  const rows = await page.evaluate(() => window.csUi.widgets().filter((w) => w.id.startsWith('picker/type/')));
+  assert.ok(rows.length >= 3, `m6i types are listed (${rows.length})`);
+  for (const row of rows) assert.match(row.id, /^picker\/type\/m6i\./);
+  const lineHeight = (await widget(page, 'picker/search')).h;
+  const prices = await page.evaluate(() => window.csUi.widgets().filter((w) => w.id.startsWith('picker/price/')));
+  assert.equal(prices.length, rows.length);
+  for (const price of prices) {
+    assert.match(price.text, /^\$\d+\.\d+\/h$|^no price$/);
+    assert.ok(price.h < lineHeight, `"${price.text}" is one line (${price.h} px)`);
+  }
+  await screenshot(page, 'canvas-03-picker');
+  await click(page, 'picker/type/m6i.xlarge');
+  assert.equal((await widget(page, 'props/hardware/instance_type')).text, 'm6i.xlarge');
+  // The VM's vCPU and RAM follow the type (shown when sizing by vCPU + RAM), and so does the tuning.
+  await click(page, 'props/hardware/by-size');
+  assert.equal((await widget(page, 'props/hardware/vcpus')).text, '4');
+  assert.equal((await widget(page, 'props/hardware/memory_gib')).text, '16');
+  const shown = await shownPlan(page);
+  assert.deepEqual(shown.components.find((c) => c.id === 'vm-1').hardware, { vcpus: 4, memory_gib: 16 });
+  await screenshot(page, 'canvas-04-picked');
+}

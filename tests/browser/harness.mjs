@@ -44,13 +44,14 @@ export async function launchBrowser({ viewport = { width: 1280, height: 800 }, d
 }
 
 // Starts CS_GATEWAY_BIN on 127.0.0.1 with a fresh data dir; resolves once it prints its address.
-export async function startGateway({ siteDir = process.env.CS_SITE_DIR } = {}) {
+// `env` adds to the gateway's environment (e.g. CS_DEFAULT_PROVIDER=local for real local deployments).
+export async function startGateway({ siteDir = process.env.CS_SITE_DIR, env = {} } = {}) {
   const bin = process.env.CS_GATEWAY_BIN;
   if (!bin) throw new Error('CS_GATEWAY_BIN is not set');
   if (!siteDir) throw new Error('CS_SITE_DIR is not set');
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cs-gateway-'));
   const child = spawn(bin, ['--port', '0', '--data-dir', dataDir, '--site-dir', siteDir],
-                      { stdio: ['ignore', 'pipe', 'pipe'] });
+                      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let output = '';
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`gateway did not start in 15 s:\n${output}`)), 15000);
@@ -65,6 +66,7 @@ export async function startGateway({ siteDir = process.env.CS_SITE_DIR } = {}) {
   });
   return {
     url,
+    dataDir,
     log: () => output,
     // One API call as the test's own client: {status, body} with body parsed (null when empty).
     async api(method, path, token, body) {

@@ -43,6 +43,22 @@ TEST(EditorCanvasLabels, FollowEditsUndoAndHostChanges) {
     EXPECT_TRUE(labels.Of(doc.Plan(), doc.Version(), "", "").empty());
 }
 
+// Two lines, split before the last part: every version, size and host name is read whole.
+TEST(EditorCanvasLabels, SplitTheDetailBeforeItsLastPart) {
+    Document doc;
+    doc.Load(plan::DefaultPlan("Orders"));
+    CanvasLabels labels;
+    const std::vector<NodeLabel>& shown = labels.Of(doc.Plan(), doc.Version(), "", "");
+    auto line = [](const NodeLabel& l, int i) {
+        return i == 0 ? l.detail.substr(0, l.line1_end) : l.detail.substr(l.line2_begin);
+    };
+    const std::string version = std::get<plan::PostgresSpec>(doc.Plan().components[1].spec).version;
+    EXPECT_EQ(line(shown[1], 0), "pg-1 · PostgreSQL " + version);
+    EXPECT_EQ(line(shown[1], 1), "on vm-1");
+    EXPECT_EQ(line(shown[0], 1), std::to_string(std::get<plan::VmSpec>(doc.Plan().components[0].spec).disk.size_gib) + " GiB");
+    EXPECT_EQ(shown[1].subtitle_probe_ids[1], "plan/component/pg-1/subtitle/1");
+}
+
 TEST(EditorCanvasLabels, NameAMissingHost) {
     plan::Plan plan = plan::DefaultPlan("Orders");
     auto& pg = std::get<plan::PostgresSpec>(plan.components[1].spec);

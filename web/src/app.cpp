@@ -95,12 +95,9 @@ void App::Frame() {
         case Screen::Plan: DrawPlanView(state_, intents); break;
         case Screen::AwsAccount: DrawAwsAccount(state_, intents); break;
     }
-    if (state_.screen == Screen::Dashboard || state_.screen == Screen::Plan) {
-        DrawSyncIndicator(state_);
-        DrawConflict(state_, intents);
-    }
+    if (state_.screen == Screen::Dashboard || state_.screen == Screen::Plan) DrawConflict(state_, intents);
     for (const Intent& intent : intents) Apply(intent);
-    PollDeployment();
+    TickDeploy();
     platform::PublishProbe(ProbeFrameJson(), std::string(ScreenName(state_.screen)), ++frame_);
 }
 
@@ -173,6 +170,9 @@ void App::Apply(const Intent& intent) {
         case Intent::Kind::OpenAwsAccount: OpenAwsAccount(); break;
         case Intent::Kind::SaveAwsRole: SaveAwsRole(); break;
         case Intent::Kind::OpenLink: platform::OpenUrl(intent.id); break;
+        case Intent::Kind::DestroyPlan: DestroyPlan(); break;
+        case Intent::Kind::BackupPlan: BackupPlan(); break;
+        case Intent::Kind::ShowPassword: ShowPassword(); break;
         case Intent::Kind::Download:
             if (const auto& preview = state_.plan.editor.preview; preview && !preview->filename.empty()) {
                 platform::Download(preview->filename, preview->media_type, preview->text);
@@ -397,73 +397,6 @@ void App::SaveLocally(SaveKind kind) {
     const std::string what = kind == SaveKind::Rename ? "Renamed to \"" + doc.Plan().name + "\"" : "Saved";
     view.notice = online_ ? what + "; sending it to CloudSketch..."
                           : what + " on this device; it syncs when you are back online.";
-}
-
-void App::DeployPlan() {
-    PlanViewState& view = state_.plan;
-    editor::EditorState& editor = view.editor;
-    if (!view.resource || editor.deploying || view.saving) return;
-    if (!editor::DeployBlocker(view).empty()) return;  // the button says why; a shortcut must not bypass it
-    if (const LocalPlan* local = local_.Find(view.id); local != nullptr && (local->Unsynced() || local->conflict)) {
-        // The server would deploy its older revision: the saved changes must reach it first.
-        editor.deploy_message = "Your saved changes are not on the server yet; deploy once they are synced.";
-        return;
-    }
-    editor.deploying = true;
-    editor.deploy_message.clear();
-    const std::string id = view.id;
-    client_.DeployPlan(id, [this, id](ApiResult<Deployment> result) {
-        if (state_.screen != Screen::Plan || state_.plan.id != id) return;
-        editor::EditorState& editor = state_.plan.editor;
-        editor.deploying = false;
-        if (!result.ok()) {
-            if (SessionLost(result.error)) return;
-            const bool no_route = result.error.status == 405 ||
-                std::any_of(result.error.details.begin(), result.error.details.end(),
-                            [](const ErrorDetail& d) { return d.code == "route.not_found"; });
-            editor.deploy_message = no_route ? "Deployments are not available on this gateway yet."
-                                             : result.error.Describe();
-            return;
-        }
-        ShowDeployment(*result.value);
-    });
-}
-
-void App::ShowDeployment(const Deployment& deployment) {
-    editor::EditorState& editor = state_.plan.editor;
-    editor.deployment = editor::DeploymentView{deployment.id, deployment.state, deployment.step, deployment.progress,
-                                               deployment.error};
-    editor.next_poll_at = editor.deployment->Running() ? state_.now_unix + 2 : 0;
-}
-
-void App::PollDeployment() {
-    editor::EditorState& editor = state_.plan.editor;
-    if (state_.screen != Screen::Plan || !editor.deployment || editor.next_poll_at == 0 ||
-        state_.now_unix < editor.next_poll_at) {
-        return;
-    }
-    editor.next_poll_at = 0;  // one request at a time; the answer schedules the next
-    const std::string plan_id = state_.plan.id;
-    client_.GetDeployment(editor.deployment->id, [this, plan_id](ApiResult<Deployment> result) {
-        if (state_.screen != Screen::Plan || state_.plan.id != plan_id) return;
-        if (result.ok()) {
-            ShowDeployment(*result.value);
-            if (!state_.plan.editor.deployment->Running()) OpenPlanStatus();
-            return;
-        }
-        if (SessionLost(result.error)) return;
-        state_.plan.editor.deploy_message = result.error.Describe();
-        state_.plan.editor.next_poll_at = state_.now_unix + 5;  // a blip should not stop the progress display
-    });
-}
-
-// After a deployment ends, the plan's status light changes: fetch it without touching the editor.
-void App::OpenPlanStatus() {
-    const std::string id = state_.plan.id;
-    client_.GetPlan(id, [this, id](ApiResult<PlanResource> result) {
-        if (state_.screen != Screen::Plan || state_.plan.id != id || !result.ok() || !state_.plan.resource) return;
-        state_.plan.resource->status = result.value->status;
-    });
 }
 
 void App::DeletePlan(const std::string& id) {

@@ -38,10 +38,17 @@ private:
     void SavePlan(SaveKind kind);
     // Puts the editor's plan in the device's store and queues it for the gateway (app_sync.cpp).
     void SaveLocally(SaveKind kind);
+    // Deployments of the plan on screen (app_deploy.cpp): jobs, the status light, connection details.
     void DeployPlan();
-    void ShowDeployment(const Deployment& deployment);
-    void PollDeployment();
-    void OpenPlanStatus();
+    void DestroyPlan();
+    void BackupPlan();
+    void ShowPassword();
+    // Starts a deploy/destroy/backup request and shows its job, or the gateway's reason for refusing.
+    void StartJob(const char* what, void (GatewayClient::*call)(const std::string&, ApiCallback<Deployment>));
+    void ShowJob(const Deployment& job);
+    void TickDeploy();           // once a frame: polls the running job and the plan's light
+    void RefreshStatus();        // GET /v1/plan/{id}: the engine's light, without touching the editor
+    void LoadConnection();
     void DeletePlan(const std::string& id);
     void OpenAwsAccount();
     void SaveAwsRole();

@@ -2,8 +2,10 @@
 // Everything the views draw from, and the intents they hand back. No ImGui and no network here:
 // views read AppState and append Intents; App (app.cpp) turns intents into gateway calls.
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "editor/editor_state.hpp"
@@ -54,6 +56,57 @@ struct DashboardState {
     std::string confirm_delete_name;
 };
 
+// A password held in memory only: its bytes are overwritten before it is replaced or freed, so leaving
+// the plan screen (which replaces PlanViewState) or hiding it does not leave it lying in the heap.
+class Secret {
+public:
+    Secret() = default;
+    Secret(const Secret&) = delete;
+    Secret& operator=(const Secret&) = delete;
+    Secret(Secret&& other) noexcept : text_(std::move(other.text_)) { other.Wipe(); }
+    Secret& operator=(Secret&& other) noexcept {
+        if (this != &other) {
+            Wipe();
+            text_.swap(other.text_);
+        }
+        return *this;
+    }
+    ~Secret() { Wipe(); }
+    void Set(std::string text) {
+        Wipe();
+        text_.swap(text);
+        for (char& c : text) c = '\0';
+    }
+    void Wipe() {
+        for (char& c : text_) c = '\0';
+        text_.clear();
+    }
+    bool empty() const { return text_.empty(); }
+    const std::string& str() const { return text_; }
+
+private:
+    std::string text_;
+};
+
+// The plan's deployments as the plan screen shows them (header light, Deployment tab): kept by App
+// (app_deploy.cpp), drawn by editor_view.cpp and editor_deploy.cpp. Memory only: the password is never
+// written to storage; it is wiped when hidden, when the tab is left and when the plan is closed.
+struct DeployState {
+    std::optional<Deployment> job;        // the plan's newest job (with its steps and events), if any
+    bool listed = false;                  // the plan's jobs were asked for once since it was opened
+    bool requesting = false;              // a POST deploy/destroy/backup is on its way
+    std::string message;                  // why the last request was refused (the gateway's words)
+    double next_job_poll = 0;             // unix seconds of the next GET /v1/deployments/{id}; 0 = none
+    double next_status_poll = 0;          // unix seconds of the next GET /v1/plan/{id} for the light
+    std::optional<ConnectionDetails> connection;  // while deployed
+    bool connection_asked = false;
+    Secret password;                      // empty unless the owner pressed "Show password"
+    bool password_loading = false;
+    bool confirm_destroy = false;         // the destroy confirmation is open
+    bool show_tab = false;                // bring the Deployment tab to the front on the next frame
+    bool JobRunning() const { return job && (job->state == "queued" || job->state == "running"); }
+};
+
 struct PlanViewState {
     std::string id;                         // the plan being shown
     std::optional<PlanResource> resource;   // last answer from the gateway
@@ -68,6 +121,10 @@ struct PlanViewState {
     std::string error;
     std::string notice;
     std::string warning;  // something the user should know before acting again (e.g. a reload after a conflict)
+    std::set<std::string> last_selection;  // the canvas selection last frame (a new one shows Properties)
+    int unsynced = 0;     // saves of this plan on the device that the server does not have yet
+    bool sync_conflict = false;  // this plan waits for "keep mine" / "take theirs"
+    DeployState deploy;
 };
 
 // The user's AWS account link (GET/PUT /v1/account/aws), shown by views/account_aws.cpp.
@@ -125,6 +182,9 @@ struct Intent {
         KeepMine,       // conflict on plan `id` (or the one shown): our version goes over theirs
         LoadTheirs,     // conflict on plan `id` (or the one shown): their version replaces ours
         DeployPlan,     // POST /v1/plan/{id}/deploy
+        DestroyPlan,    // POST /v1/plan/{id}/destroy (confirmed already)
+        BackupPlan,     // POST /v1/plan/{id}/backup
+        ShowPassword,   // POST /v1/plan/{id}/connection/password, kept in state.plan.deploy.password
         Download,       // offer state.plan.editor.preview as a file
         OpenAwsAccount, // the AWS account screen (loads GET /v1/account/aws)
         SaveAwsRole,    // PUT /v1/account/aws with state.aws_account.role_arn ("" clears it)

@@ -257,6 +257,12 @@ void App::PublishSyncState() {
     sync.syncing = !sending_.empty();
     sync.pending = local_.PendingCount();
     sync.conflicts = local_.ConflictCount();
+    // The plan on screen: Deploy waits until the server has every saved change (it deploys its revision).
+    if (state_.screen == Screen::Plan) {
+        const LocalPlan* viewed = local_.Find(state_.plan.id);
+        state_.plan.unsynced = viewed != nullptr ? viewed->pending : 0;
+        state_.plan.sync_conflict = viewed != nullptr && viewed->conflict.has_value();
+    }
     // One conflict at a time: the one on screen first, else the oldest by key.
     const LocalPlan* shown = nullptr;
     if (state_.screen == Screen::Plan) {

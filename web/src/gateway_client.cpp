@@ -17,6 +17,11 @@ StatusLight ReadStatus(const json& object) {
         if (auto light = Str(*it, "light"); !light.empty()) status.light = light;
         status.reason = Str(*it, "reason");
         status.last_deployed_at = Str(*it, "last_deployed_at");
+        status.step = Str(*it, "step");
+        status.progress = Num(*it, "progress");
+        status.deployment_id = Str(*it, "deployment_id");
+        status.checked_at = Str(*it, "checked_at");
+        if (auto checks = it->find("checks"); checks != it->end() && checks->is_object()) status.checks = *checks;
     }
     return status;
 }
@@ -84,19 +89,33 @@ PlanResource ReadPlan(const json& body) {
     return plan;
 }
 
-// {"deployment": D}; "error" may be null, a string or an object with a message.
-Deployment ReadDeployment(const json& body) {
+// One D object; "error" may be null, a string or an object with a message.
+Deployment ReadDeploymentObject(const json& d) {
     Deployment deployment;
-    auto it = body.find("deployment");
-    if (it == body.end() || !it->is_object()) return deployment;
-    const json& d = *it;
+    if (!d.is_object()) return deployment;
     deployment.id = Str(d, "id");
+    deployment.kind = Str(d, "kind");
+    deployment.revision = Int(d, "revision");
     deployment.state = Str(d, "state");
     deployment.step = Str(d, "step");
-    if (auto p = d.find("progress"); p != d.end() && p->is_number()) deployment.progress = p->get<double>();
+    deployment.progress = Num(d, "progress");
+    deployment.created_at = Str(d, "created_at");
+    deployment.finished_at = Str(d, "finished_at");
     if (auto e = d.find("error"); e != d.end()) {
         if (e->is_string()) deployment.error = e->get<std::string>();
         if (e->is_object()) deployment.error = Str(*e, "message");
+    }
+    if (auto steps = d.find("steps"); steps != d.end() && steps->is_array()) {
+        for (const json& s : *steps) {
+            if (!s.is_object()) continue;
+            deployment.steps.push_back({Str(s, "name"), Str(s, "state"), Str(s, "started_at"), Str(s, "finished_at"),
+                                        static_cast<int>(Int(s, "runs"))});
+        }
+    }
+    if (auto events = d.find("events"); events != d.end() && events->is_array()) {
+        for (const json& e : *events) {
+            if (e.is_object()) deployment.events.push_back({Str(e, "at"), Str(e, "level"), Str(e, "message")});
+        }
     }
     return deployment;
 }
@@ -104,6 +123,24 @@ Deployment ReadDeployment(const json& body) {
 AwsAccountInfo ReadAwsAccount(const json& body) {
     return {Str(body, "external_id"), Str(body, "role_arn"), Str(body, "gateway_principal"),
             Str(body, "quick_create_url"), Str(body, "quick_create_unavailable"), Str(body, "template_path")};
+}
+
+// {"deployment": D}
+Deployment ReadDeployment(const json& body) {
+    auto it = body.find("deployment");
+    return it == body.end() ? Deployment{} : ReadDeploymentObject(*it);
+}
+
+ConnectionDetails ReadConnection(const json& body) {
+    ConnectionDetails details;
+    details.database = Str(body, "database");
+    details.user = Str(body, "user");
+    if (auto endpoints = body.find("endpoints"); endpoints != body.end() && endpoints->is_array()) {
+        for (const json& e : *endpoints) {
+            if (e.is_object()) details.endpoints.push_back({Str(e, "role"), Str(e, "host"), static_cast<int>(Int(e, "port"))});
+        }
+    }
+    return details;
 }
 
 // Plan ids are server-made ("p_…"), but a path segment is encoded anyway so an odd id cannot
@@ -264,6 +301,41 @@ void GatewayClient::SetAwsRole(const std::string& role_arn, ApiCallback<AwsAccou
     json body = {{"role_arn", role_arn.empty() ? json(nullptr) : json(role_arn)}};
     Send("PUT", "/v1/account/aws", body,
          [done](const platform::HttpResponse& r) { done(Decode<AwsAccountInfo>(r, ReadAwsAccount)); });
+}
+
+void GatewayClient::ListDeployments(const std::string& plan_id, ApiCallback<std::vector<Deployment>> done) {
+    Send("GET", "/v1/plan/" + EncodeSegment(plan_id) + "/deployments", std::nullopt,
+         [done](const platform::HttpResponse& r) {
+             done(Decode<std::vector<Deployment>>(r, [](const json& body) {
+                 std::vector<Deployment> items;
+                 if (auto it = body.find("items"); it != body.end() && it->is_array()) {
+                     for (const json& d : *it) items.push_back(ReadDeploymentObject(d));
+                 }
+                 return items;
+             }));
+         });
+}
+
+void GatewayClient::DestroyPlan(const std::string& plan_id, ApiCallback<Deployment> done) {
+    Send("POST", "/v1/plan/" + EncodeSegment(plan_id) + "/destroy", json{{"final_backup", true}},
+         [done](const platform::HttpResponse& r) { done(Decode<Deployment>(r, ReadDeployment)); });
+}
+
+void GatewayClient::BackupPlan(const std::string& plan_id, ApiCallback<Deployment> done) {
+    Send("POST", "/v1/plan/" + EncodeSegment(plan_id) + "/backup", json{{"validate", true}},
+         [done](const platform::HttpResponse& r) { done(Decode<Deployment>(r, ReadDeployment)); });
+}
+
+void GatewayClient::GetConnection(const std::string& plan_id, ApiCallback<ConnectionDetails> done) {
+    Send("GET", "/v1/plan/" + EncodeSegment(plan_id) + "/connection", std::nullopt,
+         [done](const platform::HttpResponse& r) { done(Decode<ConnectionDetails>(r, ReadConnection)); });
+}
+
+void GatewayClient::RevealPassword(const std::string& plan_id, ApiCallback<std::string> done) {
+    Send("POST", "/v1/plan/" + EncodeSegment(plan_id) + "/connection/password", json::object(),
+         [done](const platform::HttpResponse& r) {
+             done(Decode<std::string>(r, [](const json& body) { return Str(body, "password"); }));
+         });
 }
 
 }  // namespace ui

@@ -53,6 +53,11 @@ struct StatusLight {
     std::string light = "grey";
     std::string reason;
     std::string last_deployed_at;  // RFC 3339; "" when never deployed
+    std::string step;              // while orange: the step running, e.g. "install"
+    double progress = 0;           // while orange: 0..1 of the whole job
+    std::string deployment_id;     // the plan's latest job, once one ran
+    std::string checked_at;        // the monitor's last look (RFC 3339); "" before the first
+    nlohmann::json checks;         // the target's last health checks (last backup, validation, ...); null if none
 };
 
 // One row of GET /v1/plan/.
@@ -76,13 +81,46 @@ struct PlanResource {
     nlohmann::json document;  // the "plan" member: cs-json
 };
 
+// One step of a deployment: render, provision, install, configure, verify, monitor (or destroy/backup).
+struct DeploymentStep {
+    std::string name;
+    std::string state;        // pending | running | done | failed
+    std::string started_at;   // RFC 3339; "" when not started
+    std::string finished_at;
+    int runs = 0;             // 2 after a resume
+};
+
+struct DeploymentEvent {
+    std::string at;       // RFC 3339
+    std::string level;    // info | warning | error
+    std::string message;
+};
+
 // A deployment (docs/deploy.md), as much of it as the editor shows.
 struct Deployment {
     std::string id;
+    std::string kind;      // deploy | redeploy | destroy | backup
+    std::int64_t revision = 0;
     std::string state;     // queued | running | succeeded | failed
     std::string step;      // current or failed step, e.g. "install"
     double progress = 0;   // 0..1
     std::string error;     // plain-language reason when failed
+    std::string created_at;
+    std::string finished_at;
+    std::vector<DeploymentStep> steps;
+    std::vector<DeploymentEvent> events;  // empty in listings (the gateway omits them there)
+};
+
+// GET /v1/plan/{id}/connection: where the deployed PostgreSQL answers. No password (asked separately).
+struct ConnectionEndpoint {
+    std::string role;  // primary | replica
+    std::string host;
+    int port = 0;
+};
+struct ConnectionDetails {
+    std::vector<ConnectionEndpoint> endpoints;  // primary first
+    std::string database;
+    std::string user;
 };
 
 // GET/PUT /v1/account/aws (docs/aws.md "Your AWS account").
@@ -123,8 +161,19 @@ public:
     void DeletePlan(const std::string& id, ApiCallback<Empty> done);
     // POST /v1/plan/{id}/deploy: starts a deployment of the plan's saved revision.
     void DeployPlan(const std::string& plan_id, ApiCallback<Deployment> done);
-    // GET /v1/deployments/{id}: progress of one deployment.
+    // GET /v1/deployments/{id}: progress of one deployment, with its steps and events.
     void GetDeployment(const std::string& deployment_id, ApiCallback<Deployment> done);
+    // GET /v1/plan/{id}/deployments: the plan's jobs, newest first, without events.
+    void ListDeployments(const std::string& plan_id, ApiCallback<std::vector<Deployment>> done);
+    // POST /v1/plan/{id}/destroy (with a final backup): a destroy job; 409 "not_deployed" when nothing runs.
+    void DestroyPlan(const std::string& plan_id, ApiCallback<Deployment> done);
+    // POST /v1/plan/{id}/backup (validated): a backup job; 409 "not_deployed" when nothing runs.
+    void BackupPlan(const std::string& plan_id, ApiCallback<Deployment> done);
+    // GET /v1/plan/{id}/connection: host, port, database and user; 404 when the plan is not deployed.
+    void GetConnection(const std::string& plan_id, ApiCallback<ConnectionDetails> done);
+    // POST /v1/plan/{id}/connection/password: the database password, on the owner's deliberate request.
+    // The caller keeps it in memory only (never storage) and wipes it when it is hidden.
+    void RevealPassword(const std::string& plan_id, ApiCallback<std::string> done);
 
     // GET /v1/account/aws (the first call makes the user's ExternalId).
     void GetAwsAccount(ApiCallback<AwsAccountInfo> done);

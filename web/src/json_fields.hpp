@@ -19,4 +19,9 @@ inline std::int64_t Int(const nlohmann::json& object, const char* key) {
     return it != object.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
 }
 
+inline double Num(const nlohmann::json& object, const char* key) {
+    auto it = object.find(key);
+    return it != object.end() && it->is_number() ? it->get<double>() : 0.0;
+}
+
 }  // namespace ui

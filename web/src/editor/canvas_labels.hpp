@@ -16,6 +16,12 @@ struct NodeLabel {
     std::string title;     // "<icon>  orders-db"
     std::string detail;    // "vm-1 · t3.medium · 20 GiB", "pg-1 · PostgreSQL 16 on vm-1"
     std::string probe_id;  // "plan/component/vm-1"
+    // The detail is drawn on two lines, split before its last part so that each part is read whole at
+    // 100% ("pg-1 · PostgreSQL 16" / "on vm-1", "vm-1 · t3.medium" / "20 GiB"): line one is
+    // detail[0, line1_end), line two detail[line2_begin, end); line1_end == detail.size() for one line.
+    std::size_t line1_end = 0;
+    std::size_t line2_begin = 0;
+    std::string subtitle_probe_ids[2];  // "plan/component/vm-1/subtitle/0" and ".../1"
 };
 
 // The detail line of `component` in `plan`: a VM's size and disk, a database's version and host

@@ -1,6 +1,6 @@
 #pragma once
 // Everything the editor screen keeps between frames besides the document: camera, what the mouse is
-// doing, the picker's search text, which field to focus, the preview cache and the deployment shown.
+// doing, the picker's search text, which field to focus and the preview cache.
 // Plain data (no ImGui), held in AppState so views stay functions of state.
 #include <cstdint>
 #include <optional>
@@ -32,16 +32,6 @@ struct FocusRequest {
     std::string field;      // e.g. "disk/size_gib"
 };
 
-// A deployment as GET /v1/deployments/{id} describes it (docs/deploy.md).
-struct DeploymentView {
-    std::string id;
-    std::string state;   // queued | running | succeeded | failed ("" before the first answer)
-    std::string step;
-    double progress = 0;  // 0..1
-    std::string error;
-    bool Running() const { return state == "queued" || state == "running"; }
-};
-
 struct EditorState {
     Document doc;
     Viewport viewport;
@@ -53,10 +43,6 @@ struct EditorState {
     PreviewKind preview_kind = PreviewKind::CsJson;
     std::optional<Preview> preview;        // cached for (preview_kind, preview_version)
     std::uint64_t preview_version = 0;
-    std::optional<DeploymentView> deployment;
-    bool deploying = false;                // POST /deploy in flight
-    std::string deploy_message;            // e.g. "Deployments are not available on this gateway yet."
-    double next_poll_at = 0;               // unix seconds of the next GET /v1/deployments/{id}
     bool conflict = false;                 // the last save hit a revision conflict: offer both ways out
 };
 

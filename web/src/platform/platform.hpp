@@ -42,6 +42,10 @@ void Download(const std::string& filename, const std::string& media_type, const 
 // the frame after a click, within the browser's user-activation window, so popup blockers allow it.
 void OpenUrl(const std::string& url);
 
+// Puts `text` on the system clipboard (navigator.clipboard; Emscripten's GLFW has no clipboard). Call it
+// from a click: browsers allow writes only shortly after a user gesture. A refusal is logged, not thrown.
+void CopyText(const std::string& text);
+
 // Keeps the browser from acting on the editor's shortcuts (Ctrl+S would open "Save page as", Ctrl+Y
 // the history); the keys still reach the app. Call once.
 void CaptureEditorShortcuts();

@@ -119,6 +119,17 @@ EM_JS(void, cs_open_url, (const char* url), {
 
 void OpenUrl(const std::string& url) { cs_open_url(url.c_str()); }
 
+EM_JS(void, cs_copy_text, (const char* text), {
+    var value = UTF8ToString(text);
+    if (!navigator.clipboard || !navigator.clipboard.writeText) {
+        console.warn('CloudSketch: this browser gives no clipboard access here');
+        return;
+    }
+    navigator.clipboard.writeText(value).catch(function(e) { console.warn('CloudSketch: copy refused: ' + e); });
+});
+
+void CopyText(const std::string& text) { cs_copy_text(text.c_str()); }
+
 EM_JS(void, cs_capture_shortcuts, (), {
     window.addEventListener('keydown', function(e) {
         if ((e.ctrlKey || e.metaKey) && !e.altKey && /^[sSyYzZ]$/.test(e.key)) e.preventDefault();

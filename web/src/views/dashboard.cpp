@@ -214,7 +214,7 @@ void DrawDashboard(AppState& state, Intents& intents) {
     const float scale = Scale();
     const float width = std::min(1100 * scale, ImGui::GetContentRegionAvail().x);
     ImGui::SetCursorPosX(CenteredX(width));
-    ImGui::BeginChild("content", ImVec2(width, 0), false);
+    ImGui::BeginChild("content", ImVec2(width, -SyncIndicatorHeight()), false);
 
     ImGui::PushFont(HeadingFont());
     ImGui::TextUnformatted("Your plans");
@@ -246,6 +246,7 @@ void DrawDashboard(AppState& state, Intents& intents) {
         case Confirm::Pending: break;
     }
     ImGui::EndChild();
+    DrawSyncIndicator(state);
     ImGui::End();
 }
 

@@ -4,6 +4,7 @@
 // select (Shift adds), middle-drag or Space+drag to pan, wheel to zoom at the mouse. Nothing is
 // committed while dragging: one command on release, so a drag is one undo step.
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <string>
 #include <string_view>
@@ -138,10 +139,21 @@ void DrawNode(ImDrawList* draw, const Frame& f, const EditorState& editor, const
     const float pad = 14 * f.scale * zoom;
     const float clip = max.x - 8 * f.scale;
     const ImVec4 clip_rect(min.x, min.y, clip, max.y);  // long names are cut at the node's edge
-    draw->AddText(font, size, ImVec2(min.x + pad, min.y + 9 * f.scale * zoom), ImGui::GetColorU32(ImGuiCol_Text),
+    draw->AddText(font, size, ImVec2(min.x + pad, min.y + 7 * f.scale * zoom), ImGui::GetColorU32(ImGuiCol_Text),
                   label.title.c_str(), nullptr, 0, &clip_rect);
-    draw->AddText(font, size * 0.85f, ImVec2(min.x + pad, min.y + 36 * f.scale * zoom), error ? kColorError : kColorMuted,
-                  label.detail.c_str(), nullptr, 0, &clip_rect);
+    // The detail on two lines (CanvasLabels splits it), so "pg-1 · PostgreSQL 17" and "on vm-1" are both
+    // read whole at 100%; each line is probed with its drawn extent.
+    const char* detail = label.detail.c_str();
+    const char* ends[2] = {detail + label.line1_end, detail + label.detail.size()};
+    const char* begins[2] = {detail, detail + label.line2_begin};
+    const float detail_size = size * 0.8f;
+    for (int i = 0; i < 2 && begins[i] < ends[i]; ++i) {
+        const ImVec2 at(min.x + pad, min.y + (29.0f + 15.0f * static_cast<float>(i)) * f.scale * zoom);
+        draw->AddText(font, detail_size, at, error ? kColorError : kColorMuted, begins[i], ends[i], 0, &clip_rect);
+        const ImVec2 extent = font->CalcTextSizeA(detail_size, FLT_MAX, 0, begins[i], ends[i]);
+        ProbeRect(label.subtitle_probe_ids[i], std::string_view(begins[i], static_cast<std::size_t>(ends[i] - begins[i])),
+                  at.x, at.y, at.x + extent.x, at.y + extent.y);
+    }
     if (drop_target) {
         const char* hint = "Drop to host the database here";
         draw->AddText(font, size * 0.85f, ImVec2(min.x, max.y + 4 * f.scale), kDropColor, hint);

@@ -163,12 +163,35 @@ std::string TypeText(const plan::InstanceType& type, const std::string& region) 
 
 // ---- [SECTION] instance type picker ---------------------------------------------------------------------
 
+// vCPU, RAM and price of `type` as three columns under the field (indented past the labels), so a number
+// is never cut or wrapped in the middle however narrow the panel is. Probed as <probe_id> (the whole
+// line, as TypeText) and <probe_id>/price.
+void TypeFacts(const Form& form, const plan::InstanceType& type, const std::string& region, const std::string& probe_id) {
+    ImGui::Indent(form.label_width);
+    if (ImGui::BeginTable(probe_id.c_str(), 3, ImGuiTableFlags_SizingStretchSame)) {
+        char cpu[32], ram[32];
+        std::snprintf(cpu, sizeof cpu, "%d vCPU", type.vcpus);
+        std::snprintf(ram, sizeof ram, "%g GiB", type.memory_gib);
+        const std::string price = PriceText(type, region);
+        ImGui::PushStyleColor(ImGuiCol_Text, kColorMuted);
+        for (const std::string& cell : {std::string(cpu), std::string(ram), price}) {
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(cell.c_str());
+        }
+        ImGui::PopStyleColor();
+        Probe(probe_id + "/price", price);
+        ImGui::EndTable();
+        Probe(probe_id, TypeText(type, region));
+    }
+    ImGui::Unindent(form.label_width);
+}
+
 // A button showing the type; it opens a searchable list of the types offered in the plan's region.
 bool InstanceTypePicker(Form& form, const plan::Plan& plan, std::string& instance_type) {
     const std::string field = "hardware/instance_type";
     BeginField(form, field, "Instance type");
     const plan::InstanceType* current = plan::FindInstance(plan.cloud.provider, instance_type);
-    const std::string shown = current ? TypeText(*current, plan.cloud.region) : instance_type + "  (not in the catalogue)";
+    const std::string shown = current ? instance_type : instance_type + "  (not in the catalogue)";
     if (ImGui::Button(shown.c_str(), ImVec2(-1, 0))) {
         form.editor.picker_search.clear();
         ImGui::OpenPopup("instance-picker");
@@ -184,7 +207,8 @@ bool InstanceTypePicker(Form& form, const plan::Plan& plan, std::string& instanc
         ImGui::InputTextWithHint("##search", "Search: name, family, \"16 gib\", \"4 vcpu\"", &form.editor.picker_search);
         Probe("picker/search", form.editor.picker_search);
         const std::string needle = Lower(form.editor.picker_search);
-        const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH;
+        const ImGuiTableFlags flags =
+            ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_PadOuterX;
         if (ImGui::BeginTable("types", 4, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) {
             ImGui::TableSetupScrollFreeze(0, 1);
             ImGui::TableSetupColumn("Type", ImGuiTableColumnFlags_WidthStretch);
@@ -212,13 +236,16 @@ bool InstanceTypePicker(Form& form, const plan::Plan& plan, std::string& instanc
                 ImGui::TableNextColumn();
                 ImGui::TextUnformatted(ram);
                 ImGui::TableNextColumn();
-                ImGui::TextUnformatted(PriceText(type, plan.cloud.region).c_str());
+                const std::string price = PriceText(type, plan.cloud.region);
+                ImGui::TextUnformatted(price.c_str());
+                Probe("picker/price/" + type.name, price);
             }
             ImGui::EndTable();
         }
         ImGui::EndPopup();
     }
     EndField(form, field, changed, instance_type, /*probe=*/false);  // the button was probed above
+    if (current) TypeFacts(form, *current, plan.cloud.region, ProbeId(form, "hardware/type-facts"));
     return changed;
 }
 
@@ -269,8 +296,9 @@ void VmFields(Form& form, const plan::Plan& plan, plan::Component& c, plan::VmSp
         NumberField(form, "hardware/memory_gib", "RAM (GiB)", vm.hardware.memory_gib, "%g");
         if (const plan::InstanceType* picked = plan::ResolveInstance(plan, vm)) {
             ImGui::Indent(form.label_width);
-            ColoredText(kColorMuted, "Runs on " + TypeText(*picked, plan.cloud.region), ProbeId(form, "hardware/picked"));
+            ColoredText(kColorMuted, "Runs on " + picked->name);
             ImGui::Unindent(form.label_width);
+            TypeFacts(form, *picked, plan.cloud.region, ProbeId(form, "hardware/picked"));
         }
     }
     // Problems about the size as a whole ("give a type or vCPU + RAM") sit on "hardware" itself.
@@ -378,7 +406,8 @@ void DrawProperties(EditorState& editor) {
         ImGui::Dummy(ImVec2(0, 8 * Scale()));
         const std::size_t count = doc.Selection().size();
         ColoredText(kColorMuted, count > 1 ? std::to_string(count) + " components selected: Delete removes them, Ctrl+C copies."
-                                           : "Select a component on the canvas to edit it.");
+                                           : "Select a component on the canvas to edit it.",
+                    "props/selection");
         return;
     }
     plan::Component edit = *selected;

@@ -1,9 +1,10 @@
 // The plan screen: the editor. Top: back, title, status, revision, rename/delete, undo/redo, Save and
 // Deploy (with why it is disabled) and the deployment's progress. Below: palette | canvas over a tab
-// strip (problems, previews) | properties. Keyboard: Ctrl+S save, Ctrl+Z/Ctrl+Y (or Ctrl+Shift+Z)
+// strip (problems, previews) | properties or deployment (tabs); a status bar at the bottom. Keyboard: Ctrl+S save, Ctrl+Z/Ctrl+Y (or Ctrl+Shift+Z)
 // undo/redo, Ctrl+C/Ctrl+V copy/paste, Ctrl+A select all, Delete remove, Escape deselect.
 #include <algorithm>
 #include <cstdio>
+#include <set>
 #include <string>
 
 #include <imgui.h>
@@ -26,7 +27,15 @@ std::string DeployBlocker(const PlanViewState& view) {
     }
     if (view.saving) return "Saving...";
     if (editor.doc.Dirty()) return "Save your changes first (Ctrl+S).";
-    if (editor.deploying || (editor.deployment && editor.deployment->Running()) || view.resource->status.light == "orange") {
+    // The gateway deploys the revision it has: saved changes still on this device must reach it first.
+    if (view.sync_conflict) return "Choose which version to keep first.";
+    if (view.unsynced > 0) {
+        return "Waiting to sync " + std::to_string(view.unsynced) + (view.unsynced == 1 ? " change." : " changes.");
+    }
+    const DeployState& deploy = view.deploy;
+    if (deploy.requesting || deploy.JobRunning() || view.resource->status.light == "orange") {
+        if (deploy.job && deploy.JobRunning() && deploy.job->kind == "destroy") return "The plan is being destroyed.";
+        if (deploy.job && deploy.JobRunning() && deploy.job->kind == "backup") return "A backup of this plan is running.";
         return "A deployment of this plan is running.";
     }
     return {};
@@ -142,20 +151,19 @@ void StatusLines(PlanViewState& view, Intents& intents) {
     Probe("plan/delete", "Delete");
     const float after_buttons = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + 16 * scale;
 
-    // Right: why Deploy is disabled, or the deployment's progress.
+    // Right: the running job's progress, the gateway's refusal, why Deploy is disabled, or the last job.
     const std::string blocker = editor::DeployBlocker(view);
+    const DeployState& deploy = view.deploy;
     std::string deploy_text;
+    std::string deploy_probe = "editor/deploy-reason";
     ImU32 deploy_color = kColorMuted;
-    if (ed.deployment) {
-        const editor::DeploymentView& d = *ed.deployment;
-        char text[200];
-        std::snprintf(text, sizeof text, "Deployment %s: %s%s%s (%d%%)", d.id.c_str(), d.state.c_str(),
-                      d.step.empty() ? "" : ", step ", d.step.c_str(), static_cast<int>(d.progress * 100 + 0.5));
-        deploy_text = text;
-        if (!d.error.empty()) deploy_text += ": " + d.error;
-        deploy_color = d.state == "failed" ? kColorError : d.state == "succeeded" ? kColorSuccess : kColorWarning;
-    } else if (!ed.deploy_message.empty()) {
-        deploy_text = ed.deploy_message;
+    if (deploy.JobRunning() || (deploy.job && blocker.empty() && deploy.message.empty())) {
+        deploy_text = editor::JobSummary(*deploy.job);
+        deploy_probe = "editor/deployment";
+        deploy_color = deploy.job->state == "failed" ? kColorError
+                       : deploy.job->state == "succeeded" ? kColorSuccess : kColorWarning;
+    } else if (!deploy.message.empty()) {
+        deploy_text = deploy.message;
         deploy_color = kColorWarning;
     } else if (!blocker.empty() && view.readable) {
         deploy_text = "Deploy: " + blocker;
@@ -171,9 +179,9 @@ void StatusLines(PlanViewState& view, Intents& intents) {
         ImGui::PushStyleColor(ImGuiCol_Text, deploy_color);
         ImGui::TextWrapped("%s", deploy_text.c_str());
         ImGui::PopStyleColor();
-        Probe(ed.deployment ? "editor/deployment" : "editor/deploy-reason", deploy_text);
-        if (ed.deployment && ed.deployment->Running()) {
-            ImGui::ProgressBar(static_cast<float>(ed.deployment->progress), ImVec2(-1, 4 * scale), "");
+        Probe(deploy_probe, deploy_text);
+        if (deploy.JobRunning()) {
+            ImGui::ProgressBar(static_cast<float>(deploy.job->progress), ImVec2(-1, 4 * scale), "");
         }
     }
 
@@ -221,6 +229,39 @@ void BottomTabs(EditorState& ed, Intents& intents) {
     ImGui::EndTabBar();
 }
 
+// The right column: the selection's properties, or the plan's deployment. A job started from here brings
+// Deployment to the front; selecting something on the canvas brings Properties back.
+void RightTabs(AppState& state, Intents& intents) {
+    PlanViewState& view = state.plan;
+    EditorState& ed = view.editor;
+    if (!ImGui::BeginTabBar("right")) return;
+    const std::set<std::string>& selection = ed.doc.Selection();
+    const bool selected_now = selection != view.last_selection && !selection.empty();
+    view.last_selection = selection;
+    const ImGuiTabItemFlags props_flags = selected_now && !view.deploy.show_tab ? ImGuiTabItemFlags_SetSelected : 0;
+    const ImGuiTabItemFlags deploy_flags = view.deploy.show_tab ? ImGuiTabItemFlags_SetSelected : 0;
+    view.deploy.show_tab = false;
+    const bool props_open = ImGui::BeginTabItem("Properties", nullptr, props_flags);
+    Probe("editor/tab/properties", "Properties");
+    if (props_open) {
+        ImGui::BeginChild("properties-scroll");
+        editor::DrawProperties(ed);
+        ImGui::EndChild();
+        ImGui::EndTabItem();
+    }
+    const bool deploy_open = ImGui::BeginTabItem("Deployment", nullptr, deploy_flags);
+    Probe("editor/tab/deployment", "Deployment");
+    if (deploy_open) {
+        ImGui::BeginChild("deployment-scroll");
+        editor::DrawDeployment(state, intents);
+        ImGui::EndChild();
+        ImGui::EndTabItem();
+    } else {
+        view.deploy.password.Wipe();  // hidden again as soon as the panel is left
+    }
+    ImGui::EndTabBar();
+}
+
 void DrawUnreadable(PlanViewState& view) {
     SectionTitle("This plan could not be read");
     for (const plan::Diagnostic& diagnostic : view.diagnostics) {
@@ -260,7 +301,8 @@ void DrawPlanView(AppState& state, Intents& intents) {
     } else {
         EditorState& ed = view.editor;
         Shortcuts(view, intents);
-        const ImVec2 avail = ImGui::GetContentRegionAvail();
+        ImVec2 avail = ImGui::GetContentRegionAvail();
+        avail.y -= SyncIndicatorHeight();  // the status bar's own line at the bottom, never over a panel
         const float palette_w = 130 * scale;
         const float props_w = std::min(420 * scale, avail.x * 0.34f);
         const float spacing = ImGui::GetStyle().ItemSpacing.x;
@@ -284,9 +326,10 @@ void DrawPlanView(AppState& state, Intents& intents) {
         ImGui::EndGroup();
         ImGui::SameLine();
         ImGui::BeginChild("properties", ImVec2(props_w, avail.y), true);
-        editor::DrawProperties(ed);
+        RightTabs(state, intents);
         ImGui::EndChild();
     }
+    DrawSyncIndicator(state);
 
     switch (ConfirmDelete(view.confirm_delete, name)) {
         case Confirm::Yes: intents.push_back({Intent::Kind::DeletePlan, view.id}); [[fallthrough]];

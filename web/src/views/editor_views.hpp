@@ -9,7 +9,8 @@
 namespace ui::editor {
 
 // Why Deploy is disabled right now ("" when it may be pressed): unreadable plan, problems, unsaved
-// changes, a save or a deployment in flight. Shown beside the button; App re-checks it before deploying.
+// changes, saved changes not yet synced to the server, a save or a job in flight. Shown beside the
+// button; App re-checks it before deploying.
 std::string DeployBlocker(const PlanViewState& view);
 
 // Palette: PostgreSQL and VM, dragged onto the canvas (or clicked to add at the view's centre).
@@ -28,6 +29,16 @@ void DrawProperties(EditorState& editor);
 // The problems list; clicking one selects its component and focuses its field.
 // Probe ids: plan/diagnostics (all codes), problems/<n> (text = message).
 void DrawProblems(EditorState& editor);
+
+// The Deployment tab (editor_deploy.cpp): status and the monitor's checks, connection details with the
+// password on request, Back up now, Destroy (confirmed), the newest job's steps and events. Probe ids:
+// deploy/{status,status/light,status-text,facts,backup-status,host,port,database,user,sslmode,psql,uri,
+// show-password,password,hide-password,backup,destroy,message,job,job-empty,events,step/<name>} (+ /copy
+// on what can be copied), confirm/{destroy,destroy-cancel,destroy-message}.
+void DrawDeployment(AppState& state, Intents& intents);
+
+// One line about a job: "Deploy of revision 3: install (40%)", "Destroy succeeded", "Deploy failed: ...".
+std::string JobSummary(const Deployment& job);
 
 // One preview (cs-json, templates, postgresql.conf, cost) with a download button.
 // Probe ids: plan/json (cs-json text), editor/preview/<id>, editor/download.

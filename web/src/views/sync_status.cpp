@@ -1,5 +1,5 @@
-// Drawn over the dashboard and the plan screen: the online/offline indicator with the number of saves
-// not yet on the server, and the dialog that shows both versions of a plan changed elsewhere.
+// The dashboard's and the plan screen's status bar: the online/offline indicator with the number of
+// saves not yet on the server; and the dialog that shows both versions of a plan changed elsewhere.
 #include <algorithm>
 #include <string>
 
@@ -31,40 +31,35 @@ std::string SyncIndicatorText(const SyncState& sync) {
     return text;
 }
 
+float SyncIndicatorHeight() { return ImGui::GetFrameHeightWithSpacing(); }
+
 void DrawSyncIndicator(const AppState& state) {
+    // Its own line at the bottom of the screen (the views leave SyncIndicatorHeight() free for it), so it
+    // never covers a panel, a preview's last line or a button.
     const float scale = Scale();
-    const ImGuiViewport* viewport = ImGui::GetMainViewport();
-    ImGui::SetNextWindowPos(ImVec2(viewport->WorkPos.x + 12 * scale, viewport->WorkPos.y + viewport->WorkSize.y - 12 * scale),
-                            ImGuiCond_Always, ImVec2(0, 1));
-    ImGui::PushStyleColor(ImGuiCol_WindowBg, IM_COL32(255, 255, 255, 245));
-    ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 1.0f);
-    ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 12 * scale);
-    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(10 * scale, 5 * scale));
-    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize |
-                                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
-                                   ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoMove;
-    if (ImGui::Begin("##sync-indicator", nullptr, flags)) {
-        const SyncState& sync = state.sync;
-        const ImU32 dot = !sync.online ? kColorMuted : sync.conflicts > 0 ? kColorError
-                          : sync.pending > 0 ? kColorWarning : kColorSuccess;
-        const float radius = 5 * scale;
-        const ImVec2 at = ImGui::GetCursorScreenPos();
-        ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(at.x + radius, at.y + ImGui::GetTextLineHeight() * 0.5f),
-                                                    radius, dot);
-        ImGui::Dummy(ImVec2(radius * 2, ImGui::GetTextLineHeight()));
-        ImGui::SameLine();
-        const std::string text = SyncIndicatorText(sync);
-        ImGui::TextUnformatted(text.c_str());
-        Probe("sync/indicator", text);
-        if (ImGui::IsWindowHovered()) {
-            ImGui::SetTooltip("%s", sync.online ? "Saves go to this device first, then to CloudSketch."
-                                                : "You can keep working: saves stay on this device and are sent "
-                                                  "when the connection is back.");
-        }
-    }
-    ImGui::End();
-    ImGui::PopStyleVar(3);
+    ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(), ImGui::GetWindowHeight() - ImGui::GetStyle().WindowPadding.y -
+                                                            ImGui::GetFrameHeight()));
+    const SyncState& sync = state.sync;
+    const ImU32 dot = !sync.online ? kColorMuted : sync.conflicts > 0 ? kColorError
+                      : sync.pending > 0 ? kColorWarning : kColorSuccess;
+    ImGui::AlignTextToFramePadding();
+    const float radius = 5 * scale;
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    const float line = ImGui::GetFrameHeight();
+    ImGui::Dummy(ImVec2(radius * 2, line));
+    ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(at.x + radius, at.y + line * 0.5f), radius, dot);
+    const bool dot_hovered = ImGui::IsItemHovered();
+    ImGui::SameLine();
+    const std::string text = SyncIndicatorText(sync);
+    ImGui::PushStyleColor(ImGuiCol_Text, kColorMuted);
+    ImGui::TextUnformatted(text.c_str());
     ImGui::PopStyleColor();
+    Probe("sync/indicator", text);
+    if (dot_hovered || ImGui::IsItemHovered()) {
+        ImGui::SetTooltip("%s", sync.online ? "Saves go to this device first, then to CloudSketch."
+                                            : "You can keep working: saves stay on this device and are sent "
+                                              "when the connection is back.");
+    }
 }
 
 void DrawConflict(const AppState& state, Intents& intents) {

@@ -21,7 +21,7 @@ void DrawDashboard(AppState& state, Intents& intents);
 // One plan, in the editor (editor_view.cpp; panels in editor_views.hpp). Probe ids: plan/{back,title,
 // revision,status,name-input,rename,delete,component/<id>,json,diagnostics,error,notice,warning},
 // editor/{undo,redo,save,deploy,deploy-reason,deployment,dirty,keep-mine,load-theirs,canvas,tab/<id>},
-// confirm/{delete,cancel}.
+// confirm/{delete,cancel}; the Deployment tab's ids are in editor_views.hpp (DrawDeployment).
 void DrawPlanView(AppState& state, Intents& intents);
 
 // The user's AWS account (views/account_aws.cpp): ExternalId, quick-create link, role ARN. Probe ids:
@@ -29,8 +29,11 @@ void DrawPlanView(AppState& state, Intents& intents);
 // save,clear,error,notice,role}.
 void DrawAwsAccount(AppState& state, Intents& intents);
 
-// Online/offline and unsynced saves, bottom left. Probe id: sync/indicator ("Offline  ·  2 unsynced changes").
+// Online/offline and unsynced saves: the status bar, a line of its own at the bottom of the current
+// window (the screen leaves SyncIndicatorHeight() free for it). Probe id: sync/indicator
+// ("Offline  ·  2 unsynced changes").
 void DrawSyncIndicator(const AppState& state);
+float SyncIndicatorHeight();
 std::string SyncIndicatorText(const SyncState& sync);
 
 // Modal while state.sync.conflict is set: both versions side by side, "Keep mine" / "Take theirs".

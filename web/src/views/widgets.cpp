@@ -109,6 +109,11 @@ void StatusDot(const StatusLight& status, std::string_view probe_id) {
     ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(at.x + width * 0.5f, at.y + height * 0.5f), width * 0.32f, color);
     // An older gateway (or a plan listed before the deploy engine) sends no reason: say what the colour means.
     std::string tip = status.reason;
+    if (status.light == "orange" && !status.step.empty()) {
+        // The step and how far the whole job is, as the engine reports them while it works.
+        tip = std::string(status.step == "destroy" ? "Destroying" : "Deploying") + ": " + status.step + ", " +
+              std::to_string(static_cast<int>(status.progress * 100 + 0.5)) + "%";
+    }
     if (tip.empty()) {
         tip = status.light == "green"    ? "Running"
               : status.light == "orange" ? "Deploying"
@@ -116,6 +121,7 @@ void StatusDot(const StatusLight& status, std::string_view probe_id) {
                                          : "Not deployed yet";
     }
     Probe(probe_id, tip);
+    Probe(std::string(probe_id) + "/light", status.light);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip.c_str());
 }
 

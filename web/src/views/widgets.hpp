@@ -27,7 +27,8 @@ void ColoredText(ImU32 color, const std::string& text, std::string_view probe_id
 // A section heading: accent-coloured text over a thin rule.
 void SectionTitle(const char* text);
 
-// A filled circle for a plan's status ("grey", "orange", "green", "red"); hovering shows `reason`.
+// A filled circle for a plan's status ("grey", "orange", "green", "red"); hovering shows `reason` (while
+// orange: the step and progress). Probes `probe_id` (text: the tooltip) and `probe_id`/light (the colour).
 void StatusDot(const StatusLight& status, std::string_view probe_id);
 
 // The cloud icon and "CloudSketch" in the heading font, as the top bar and the sign-in card show them.
