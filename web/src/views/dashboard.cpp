@@ -209,12 +209,14 @@ void DrawTable(const AppState& state, DashboardState& dashboard, Intents& intent
 
 void DrawDashboard(AppState& state, Intents& intents) {
     BeginScreen("dashboard");
-    if (TopBar(state.session.email, "dashboard")) intents.push_back({Intent::Kind::Logout, {}});
+    if (TopBar(state.session.email, "dashboard", [&state] { DrawSyncIndicator(state); })) {
+        intents.push_back({Intent::Kind::Logout, {}});
+    }
     DashboardState& dashboard = state.dashboard;
     const float scale = Scale();
     const float width = std::min(1100 * scale, ImGui::GetContentRegionAvail().x);
     ImGui::SetCursorPosX(CenteredX(width));
-    ImGui::BeginChild("content", ImVec2(width, -SyncIndicatorHeight()), false);
+    ImGui::BeginChild("content", ImVec2(width, 0), false);
 
     ImGui::PushFont(HeadingFont());
     ImGui::TextUnformatted("Your plans");
@@ -246,7 +248,6 @@ void DrawDashboard(AppState& state, Intents& intents) {
         case Confirm::Pending: break;
     }
     ImGui::EndChild();
-    DrawSyncIndicator(state);
     ImGui::End();
 }
 

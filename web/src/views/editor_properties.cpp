@@ -163,12 +163,11 @@ std::string TypeText(const plan::InstanceType& type, const std::string& region) 
 
 // ---- [SECTION] instance type picker ---------------------------------------------------------------------
 
-// vCPU, RAM and price of `type` as three columns under the field (indented past the labels), so a number
-// is never cut or wrapped in the middle however narrow the panel is. Probed as <probe_id> (the whole
-// line, as TypeText) and <probe_id>/price.
-void TypeFacts(const Form& form, const plan::InstanceType& type, const std::string& region, const std::string& probe_id) {
-    ImGui::Indent(form.label_width);
-    if (ImGui::BeginTable(probe_id.c_str(), 3, ImGuiTableFlags_SizingStretchSame)) {
+// vCPU, RAM and price of `type` as three columns, each as wide as its text, on a line of their own under
+// the field (the whole panel's width, not just the value column's), so a number is never cut or wrapped
+// in the middle. Probed as <probe_id> (the whole line, as TypeText) and <probe_id>/price.
+void TypeFacts(const plan::InstanceType& type, const std::string& region, const std::string& probe_id) {
+    if (ImGui::BeginTable(probe_id.c_str(), 3, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_NoHostExtendX)) {
         char cpu[32], ram[32];
         std::snprintf(cpu, sizeof cpu, "%d vCPU", type.vcpus);
         std::snprintf(ram, sizeof ram, "%g GiB", type.memory_gib);
@@ -183,7 +182,6 @@ void TypeFacts(const Form& form, const plan::InstanceType& type, const std::stri
         ImGui::EndTable();
         Probe(probe_id, TypeText(type, region));
     }
-    ImGui::Unindent(form.label_width);
 }
 
 // A button showing the type; it opens a searchable list of the types offered in the plan's region.
@@ -245,7 +243,7 @@ bool InstanceTypePicker(Form& form, const plan::Plan& plan, std::string& instanc
         ImGui::EndPopup();
     }
     EndField(form, field, changed, instance_type, /*probe=*/false);  // the button was probed above
-    if (current) TypeFacts(form, *current, plan.cloud.region, ProbeId(form, "hardware/type-facts"));
+    if (current) TypeFacts(*current, plan.cloud.region, ProbeId(form, "hardware/type-facts"));
     return changed;
 }
 
@@ -295,10 +293,10 @@ void VmFields(Form& form, const plan::Plan& plan, plan::Component& c, plan::VmSp
         IntField(form, "hardware/vcpus", "vCPUs", vm.hardware.vcpus);
         NumberField(form, "hardware/memory_gib", "RAM (GiB)", vm.hardware.memory_gib, "%g");
         if (const plan::InstanceType* picked = plan::ResolveInstance(plan, vm)) {
-            ImGui::Indent(form.label_width);
-            ColoredText(kColorMuted, "Runs on " + picked->name);
-            ImGui::Unindent(form.label_width);
-            TypeFacts(form, *picked, plan.cloud.region, ProbeId(form, "hardware/picked"));
+            ImGui::AlignTextToFramePadding();
+            ColoredText(kColorMuted, "Runs on " + picked->name + ":");
+            ImGui::SameLine();
+            TypeFacts(*picked, plan.cloud.region, ProbeId(form, "hardware/picked"));
         }
     }
     // Problems about the size as a whole ("give a type or vCPU + RAM") sit on "hardware" itself.

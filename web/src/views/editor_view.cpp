@@ -1,6 +1,6 @@
 // The plan screen: the editor. Top: back, title, status, revision, rename/delete, undo/redo, Save and
 // Deploy (with why it is disabled) and the deployment's progress. Below: palette | canvas over a tab
-// strip (problems, previews) | properties or deployment (tabs); a status bar at the bottom. Keyboard: Ctrl+S save, Ctrl+Z/Ctrl+Y (or Ctrl+Shift+Z)
+// strip (problems, previews) | properties or deployment (tabs). The sync indicator is in the top bar. Keyboard: Ctrl+S save, Ctrl+Z/Ctrl+Y (or Ctrl+Shift+Z)
 // undo/redo, Ctrl+C/Ctrl+V copy/paste, Ctrl+A select all, Delete remove, Escape deselect.
 #include <algorithm>
 #include <cstdio>
@@ -279,7 +279,9 @@ void DrawUnreadable(PlanViewState& view) {
 
 void DrawPlanView(AppState& state, Intents& intents) {
     BeginScreen("plan");
-    if (TopBar(state.session.email, "plan")) intents.push_back({Intent::Kind::Logout, {}});
+    if (TopBar(state.session.email, "plan", [&state] { DrawSyncIndicator(state); })) {
+        intents.push_back({Intent::Kind::Logout, {}});
+    }
     PlanViewState& view = state.plan;
     const float scale = Scale();
 
@@ -301,8 +303,7 @@ void DrawPlanView(AppState& state, Intents& intents) {
     } else {
         EditorState& ed = view.editor;
         Shortcuts(view, intents);
-        ImVec2 avail = ImGui::GetContentRegionAvail();
-        avail.y -= SyncIndicatorHeight();  // the status bar's own line at the bottom, never over a panel
+        const ImVec2 avail = ImGui::GetContentRegionAvail();
         const float palette_w = 130 * scale;
         const float props_w = std::min(420 * scale, avail.x * 0.34f);
         const float spacing = ImGui::GetStyle().ItemSpacing.x;
@@ -325,11 +326,13 @@ void DrawPlanView(AppState& state, Intents& intents) {
         ImGui::EndChild();
         ImGui::EndGroup();
         ImGui::SameLine();
+        // Less padding than the forms elsewhere: this column is narrow and holds the most fields.
+        ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(12 * scale, 8 * scale));
         ImGui::BeginChild("properties", ImVec2(props_w, avail.y), true);
+        ImGui::PopStyleVar();
         RightTabs(state, intents);
         ImGui::EndChild();
     }
-    DrawSyncIndicator(state);
 
     switch (ConfirmDelete(view.confirm_delete, name)) {
         case Confirm::Yes: intents.push_back({Intent::Kind::DeletePlan, view.id}); [[fallthrough]];

@@ -31,14 +31,10 @@ std::string SyncIndicatorText(const SyncState& sync) {
     return text;
 }
 
-float SyncIndicatorHeight() { return ImGui::GetFrameHeightWithSpacing(); }
-
 void DrawSyncIndicator(const AppState& state) {
-    // Its own line at the bottom of the screen (the views leave SyncIndicatorHeight() free for it), so it
-    // never covers a panel, a preview's last line or a button.
+    // Drawn inside the top bar (TopBar's status slot), so it has a place of its own and never covers a
+    // panel, a preview's last line or a button.
     const float scale = Scale();
-    ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(), ImGui::GetWindowHeight() - ImGui::GetStyle().WindowPadding.y -
-                                                            ImGui::GetFrameHeight()));
     const SyncState& sync = state.sync;
     const ImU32 dot = !sync.online ? kColorMuted : sync.conflicts > 0 ? kColorError
                       : sync.pending > 0 ? kColorWarning : kColorSuccess;

@@ -29,11 +29,9 @@ void DrawPlanView(AppState& state, Intents& intents);
 // save,clear,error,notice,role}.
 void DrawAwsAccount(AppState& state, Intents& intents);
 
-// Online/offline and unsynced saves: the status bar, a line of its own at the bottom of the current
-// window (the screen leaves SyncIndicatorHeight() free for it). Probe id: sync/indicator
-// ("Offline  ·  2 unsynced changes").
+// Online/offline and unsynced saves, on the current line: the screens pass it to TopBar, so it sits in
+// the top bar beside the product name. Probe id: sync/indicator ("Offline  ·  2 unsynced changes").
 void DrawSyncIndicator(const AppState& state);
-float SyncIndicatorHeight();
 std::string SyncIndicatorText(const SyncState& sync);
 
 // Modal while state.sync.conflict is set: both versions side by side, "Keep mine" / "Take theirs".

@@ -135,9 +135,13 @@ void Brand() {
     ImGui::PopFont();
 }
 
-bool TopBar(const std::string& email, std::string_view screen_probe_prefix) {
+bool TopBar(const std::string& email, std::string_view screen_probe_prefix, const std::function<void()>& status) {
     const float scale = Scale();
     Brand();
+    if (status) {
+        ImGui::SameLine(0, 32 * scale);
+        status();
+    }
 
     const std::string who = std::string(kIconUser) + "  " + email;
     const char* logout_label = "Log out";

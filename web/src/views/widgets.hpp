@@ -1,5 +1,6 @@
 #pragma once
 // Small drawing helpers shared by the views. Pure ImGui; no state of their own.
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -34,9 +35,9 @@ void StatusDot(const StatusLight& status, std::string_view probe_id);
 // The cloud icon and "CloudSketch" in the heading font, as the top bar and the sign-in card show them.
 void Brand();
 
-// The top bar: product name on the left, the signed-in email and a log-out button on the right.
-// Returns true when log out was clicked.
-bool TopBar(const std::string& email, std::string_view screen_probe_prefix);
+// The top bar: product name on the left (then `status`, if given, drawn on the same line), the signed-in
+// email and a log-out button on the right. Returns true when log out was clicked.
+bool TopBar(const std::string& email, std::string_view screen_probe_prefix, const std::function<void()>& status = {});
 
 enum class Confirm { Pending, Yes, No };
 
