@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync, chmodSync, chownSync, mkdirSync, readdirSync, read
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { postmastersUnder } from '../tests/lib/postmasters.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, def) => {
@@ -51,13 +52,8 @@ let token;
 
 function cleanup() {
   // Postmasters whose data folder is under root (a bare cluster or a deployment left behind): by PID.
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    let cmd;
-    try { cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'); } catch { continue; }
-    const d = cmd.indexOf('-D');
-    if (cmd[0].endsWith('/bin/postgres') && d > 0 && cmd[d + 1].startsWith(root)) {
-      try { process.kill(Number(pid), 'SIGQUIT'); } catch { /* gone */ }
-    }
+  for (const pid of postmastersUnder(root)) {
+    try { process.kill(pid, 'SIGQUIT'); } catch { /* gone */ }
   }
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
 }

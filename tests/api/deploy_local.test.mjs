@@ -6,10 +6,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, rmSync, existsSync, chmodSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, chmodSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { postmastersUnder } from '../lib/postmasters.mjs';
 
 const bin = process.env.CS_GATEWAY_BIN;
 const psql = '/usr/bin/psql';
@@ -45,18 +46,6 @@ async function call(method, path, body) {
   let json = null;
   try { json = JSON.parse(text); } catch { /* not JSON */ }
   return { status: res.status, json, text };
-}
-
-// Postmasters (not their children) whose data folder is under `dir`, from /proc.
-function postmastersUnder(dir) {
-  const found = [];
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    let cmd;
-    try { cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'); } catch { continue; }
-    const d = cmd.indexOf('-D');
-    if (cmd[0].endsWith('/bin/postgres') && d > 0 && cmd[d + 1].startsWith(dir)) found.push(Number(pid));
-  }
-  return found;
 }
 
 function localPlan(name, { replicas = 0, maxConnections = 100 } = {}) {

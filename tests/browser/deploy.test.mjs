@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { postmastersUnder } from '../lib/postmasters.mjs';
 import {
   launchBrowser, startGateway, waitForScreen, widget, widgetOrNull, click, type, waitFrames, screenshot,
 } from './harness.mjs';
@@ -23,18 +23,6 @@ before(async () => {
   chrome = await launchBrowser();
   await chrome.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: gateway.url });
 });
-
-// Postmasters whose data folder is under `dir` (the gateway's data dir), from /proc.
-function postmastersUnder(dir) {
-  const found = [];
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    let cmd;
-    try { cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'); } catch { continue; }
-    const d = cmd.indexOf('-D');
-    if (cmd[0].endsWith('/bin/postgres') && d > 0 && cmd[d + 1].startsWith(dir)) found.push(Number(pid));
-  }
-  return found;
-}
 
 after(async () => {
   if (chrome) await chrome.close();

@@ -7,7 +7,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import {
-  launchBrowser, startGateway, waitForScreen, widget, widgetOrNull, click, type, waitFrames, screenshot,
+  launchBrowser, startGateway, waitForScreen, widget, widgetOrNull, widgetWithText, click, type, waitFrames,
+  screenshot,
 } from './harness.mjs';
 
 let gateway;
@@ -370,11 +371,11 @@ async function canvasJourney(page) {
   }
   await screenshot(page, 'canvas-03-picker');
   await click(page, 'picker/type/m6i.xlarge');
-  assert.equal((await widget(page, 'props/hardware/instance_type')).text, 'm6i.xlarge');
+  await widgetWithText(page, 'props/hardware/instance_type', 'm6i.xlarge');
   // The VM's vCPU and RAM follow the type (shown when sizing by vCPU + RAM), and so does the tuning.
   await click(page, 'props/hardware/by-size');
-  assert.equal((await widget(page, 'props/hardware/vcpus')).text, '4');
-  assert.equal((await widget(page, 'props/hardware/memory_gib')).text, '16');
+  await widgetWithText(page, 'props/hardware/vcpus', '4');
+  await widgetWithText(page, 'props/hardware/memory_gib', '16');
   const shown = await shownPlan(page);
   assert.deepEqual(shown.components.find((c) => c.id === 'vm-1').hardware, { vcpus: 4, memory_gib: 16 });
   await screenshot(page, 'canvas-04-picked');

@@ -105,6 +105,19 @@ export async function widget(page, id, timeout = 20000) {
   return handle.jsonValue();
 }
 
+// Waits until widget `id` shows `text` and returns it; on timeout, fails with the text it shows instead.
+// For values a click sets through a popup: ImGui acts on the release a frame or two after the click.
+export async function widgetWithText(page, id, text, timeout = 5000) {
+  try {
+    const handle = await page.waitForFunction(([wid, want]) => window.csUi.widget(wid)?.text === want, [id, text], { timeout });
+    await handle.dispose();
+  } catch {
+    const shown = await widgetOrNull(page, id);
+    throw new Error(`${id} shows ${JSON.stringify(shown && shown.text)} instead of ${JSON.stringify(text)} after ${timeout} ms`);
+  }
+  return widget(page, id);
+}
+
 export async function widgetOrNull(page, id) {
   return page.evaluate((wid) => window.csUi.widget(wid), id);
 }
