@@ -21,7 +21,7 @@ before(async () => {
   if (siteDir) args.push('--site-dir', siteDir);
   child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'ignore'] });
   const line = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('gateway did not start within 10 s')), 10000);
+    const timer = setTimeout(() => reject(new Error('gateway did not start within 30 s')), 30000);
     createInterface({ input: child.stdout }).once('line', (l) => { clearTimeout(timer); resolve(l); });
     child.once('exit', (code) => reject(new Error(`gateway exited with ${code}`)));
   });

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-
+import { eventually } from '../lib/eventually.mjs';
 const bin = process.env.CS_GATEWAY_BIN;
 const KEY = 'AKIDTESTDOUBLE0001';
 const SECRET = 'c2VjcmV0LXRlc3QtZG91YmxlLWtleS0wMDAx';
@@ -40,7 +40,7 @@ before(async () => {
     CS_AWS_GATEWAY_PRINCIPAL: GATEWAY_PRINCIPAL, CS_AWS_ROLE_TEMPLATE_URL: ROLE_TEMPLATE_URL,
   };
   gw = spawn(bin, ['--port', '0', '--bind', '127.0.0.1', '--data-dir', join(dataDir, 'data')], { stdio: ['ignore', 'pipe', 'ignore'], env });
-  base = /(http:\/\/127\.0\.0\.1:\d+)$/.exec(await firstLine(gw, 'the gateway', 10000))[1];
+  base = /(http:\/\/127\.0\.0\.1:\d+)$/.exec(await firstLine(gw, 'the gateway', 30000))[1];
 });
 
 after(() => {
@@ -107,8 +107,9 @@ test('an AWS plan deploys through the API against the test double, then is destr
   const pw = await call('POST', `/v1/plan/${plan.id}/connection/password`, { token });
   assert.equal(pw.status, 200, pw.text);
   assert.equal(state.parameters[`/cloudsketch/${plan.id}/development/pg-1/app-password`].value, pw.json.password);
-  const got = await call('GET', `/v1/plan/${plan.id}`, { token });
-  assert.equal(got.json.status.light, 'green', JSON.stringify(got.json.status));
+  // The engine writes the light a moment after the job's final state: wait for it rather than read it once.
+  await eventually(() => call('GET', `/v1/plan/${plan.id}`, { token }),
+                   { until: (got) => got.json?.status?.light === 'green', what: 'the plan\'s light turns green after the deploy' });
   t.diagnostic(`deploy through the API against the double: ${elapsed} ms`);
 
   // Drift detection on request: the double's stack is as deployed. Another user's request is a 404.

@@ -5,8 +5,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launchBrowser, startGateway, waitForScreen, widget, widgetOrNull, click, type, waitFrames, screenshot,
+  launchBrowser, startGateway, waitForScreen, widget, widgetOrNull, widgetWithText, click, type, waitFrames, screenshot,
 } from './harness.mjs';
+import { eventually } from '../lib/eventually.mjs';
 
 let gateway;
 let chrome;
@@ -34,7 +35,7 @@ async function clearField(page, id, length) {
   await click(page, id);
   await page.keyboard.press('End');
   for (let i = 0; i < length; i++) await page.keyboard.press('Backspace');
-  await waitFrames(page, 2);
+  await widgetWithText(page, id, '');  // the app takes one key press per key and frame: wait for them all
 }
 
 // On failure, keep what the user would have seen and what the app says it drew.
@@ -85,7 +86,7 @@ async function newUserJourney(page) {
 
   // A weak password: the gateway's rule comes back and is shown; the user stays on the form.
   await type(page, 'signup/email', email);
-  assert.equal((await widget(page, 'signup/email')).text, email, 'typed text reached the ImGui field');
+  await widgetWithText(page, 'signup/email', email);  // typed text reached the ImGui field
   await type(page, 'signup/password', 'abcdefghijkl');
   await click(page, 'signup/submit');
   const weak = await widget(page, 'signup/error');
@@ -131,7 +132,7 @@ async function newUserJourney(page) {
   // Open it.
   await click(page, 'dashboard/plan/Orders DB');
   await waitForScreen(page, 'plan');
-  assert.equal((await widget(page, 'plan/title')).text, 'Orders DB');
+  await widgetWithText(page, 'plan/title', 'Orders DB');
   const revision = Number((await widget(page, 'plan/revision')).text);
   assert.ok(revision >= 1, `revision ${revision}`);
   await click(page, 'editor/tab/cs-json');  // the editor's preview tabs: cs-json is one of them
@@ -147,9 +148,9 @@ async function newUserJourney(page) {
   await clearField(page, 'plan/name-input', 'Orders DB'.length);
   await type(page, 'plan/name-input', 'Orders DB (prod)');
   await click(page, 'plan/rename');
-  await page.waitForFunction(() => window.csUi.widget('plan/title')?.text === 'Orders DB (prod)', null, { timeout: 20000 });
+  await widgetWithText(page, 'plan/title', 'Orders DB (prod)');
   // Saved on the device at once, then synced: the revision moves when the server has accepted it.
-  await page.waitForFunction((r) => window.csUi.widget('plan/revision')?.text === String(r), revision + 1, { timeout: 20000 });
+  await widgetWithText(page, 'plan/revision', String(revision + 1));
   const saved = await api('GET', `/v1/plan/${listed.body.items[0].id}`, token);
   assert.equal(saved.body.plan.name, 'Orders DB (prod)');
   assert.equal(saved.body.revision, revision + 1);
@@ -172,11 +173,8 @@ async function newUserJourney(page) {
   await waitForScreen(page, 'login');
   assert.equal(await storedToken(page), null);
   // The app signs out locally at once and revokes on the server in the background, so wait for the revocation.
-  let me = await api('GET', '/v1/me', token);
-  for (const deadline = Date.now() + 10000; me.status === 200 && Date.now() < deadline;) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    me = await api('GET', '/v1/me', token);
-  }
+  const me = await eventually(() => api('GET', '/v1/me', token),
+                              { until: (r) => r.status !== 200, what: 'the token is revoked on the server after logout' });
   assert.equal(me.status, 401, 'the token is revoked on the server after logout');
   assert.deepEqual(pageErrors, []);
 }

@@ -7,9 +7,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import {
-  launchBrowser, startGateway, waitForScreen, widget, widgetOrNull, widgetWithText, click, type, waitFrames,
+  launchBrowser, startGateway, waitForScreen, widget, widgetOrNull, widgetWithText, widgetGone, click, type, waitFrames,
   screenshot,
 } from './harness.mjs';
+import { eventually } from '../lib/eventually.mjs';
 
 let gateway;
 let chrome;
@@ -116,8 +117,7 @@ async function editorJourney(page) {
   assert.equal(shown.components.find((c) => c.id === 'pg-3').host, 'vm-2');
   assert.match((await widget(page, 'props/host/error')).text, /already hosts another PostgreSQL/, 'one database per VM');
   await page.keyboard.press('Control+Z');  // not wanted after all
-  await waitFrames(page, 3);
-  assert.equal(await widgetOrNull(page, 'plan/component/pg-3'), null);
+  await widgetGone(page, 'plan/component/pg-3');
   await screenshot(page, 'editor-03-linked');
 
   // Zoom with the wheel at the mouse, pan with the middle button; the camera is not part of the plan.
@@ -149,18 +149,18 @@ async function editorJourney(page) {
   await click(page, 'props/hardware/by-size');
   await retype(page, 'props/hardware/memory_gib', '16');
   await retype(page, 'props/disk/size_gib', '200');
-  assert.match((await widget(page, 'props/hardware/picked')).text, /16 GiB/, 'the catalogue type that fits is shown');
+  await widgetWithText(page, 'props/hardware/picked', /16 GiB/);  // the catalogue type that fits is shown
 
   // PostgreSQL 16 from the version list.
   await click(page, 'plan/component/pg-2');
   await click(page, 'props/version');
   await click(page, 'props/version/option/16');
-  assert.equal((await widget(page, 'props/version')).text, '16');
+  await widgetWithText(page, 'props/version', '16');
 
   // An invalid disk size: the field says how to fix it, the problems list has it, Deploy is disabled.
   await click(page, 'plan/component/vm-2');
   await retype(page, 'props/disk/size_gib', '5');
-  assert.match((await widget(page, 'props/disk/size_gib/error')).text, /between 8 and 16384 GiB/);
+  await widgetWithText(page, 'props/disk/size_gib/error', /between 8 and 16384 GiB/);
   assert.equal((await widget(page, 'editor/deploy')).text, 'disabled');
   assert.equal((await widget(page, 'editor/save')).text, 'disabled');
   assert.match((await widget(page, 'editor/deploy-reason')).text, /Fix 1 problem/);
@@ -174,15 +174,14 @@ async function editorJourney(page) {
   await waitFrames(page, 3);
   await page.keyboard.press('Control+A');
   await page.keyboard.type('200', { delay: 15 });
-  await waitFrames(page, 3);
-  assert.equal(await widgetOrNull(page, 'props/disk/size_gib/error'), null);
-  assert.equal((await widget(page, 'props/disk/size_gib')).text, '200');
+  await widgetWithText(page, 'props/disk/size_gib', '200');
+  await widgetGone(page, 'props/disk/size_gib/error');
 
   // Ctrl+S saves (PUT with the revision it was loaded at).
   await page.keyboard.press('Control+S');
-  await page.waitForFunction((r) => Number(window.csUi.widget('plan/revision')?.text) === r, revision + 1, { timeout: 20000 });
-  assert.equal(await widgetOrNull(page, 'editor/dirty'), null);
-  assert.match((await widget(page, 'plan/notice')).text, /Saved as revision/);
+  await widgetWithText(page, 'plan/revision', String(revision + 1));
+  await widgetGone(page, 'editor/dirty');
+  await widgetWithText(page, 'plan/notice', /Saved as revision/);
   const planId = (await api('GET', '/v1/plan/', token)).body.items[0].id;
   const stored = (await api('GET', `/v1/plan/${planId}`, token)).body.plan;
   const vm2 = stored.components.find((c) => c.id === 'vm-2');
@@ -220,20 +219,16 @@ async function editorJourney(page) {
   // Undo/redo with the keyboard: delete the database, undo brings it back (clean again), redo removes it.
   await click(page, 'plan/component/pg-2');
   await page.keyboard.press('Delete');
-  await waitFrames(page, 3);
-  assert.equal(await widgetOrNull(page, 'plan/component/pg-2'), null);
+  await widgetGone(page, 'plan/component/pg-2');
   assert.ok(await widget(page, 'editor/dirty'));
   await page.keyboard.press('Control+Z');
-  await waitFrames(page, 3);
   await widget(page, 'plan/component/pg-2');
-  assert.equal(await widgetOrNull(page, 'editor/dirty'), null, 'undo back to the saved state is clean');
+  await widgetGone(page, 'editor/dirty');  // undo back to the saved state is clean
   assert.deepEqual(await shownPlan(page), before);
   await page.keyboard.press('Control+Y');
-  await waitFrames(page, 3);
-  assert.equal(await widgetOrNull(page, 'plan/component/pg-2'), null);
+  await widgetGone(page, 'plan/component/pg-2');
   await screenshot(page, 'editor-08-redo');
   await page.keyboard.press('Control+Z');
-  await waitFrames(page, 3);
   await widget(page, 'plan/component/pg-2');
 
   // Someone else saves meanwhile; our next Ctrl+S meets a conflict and the user chooses to keep theirs out.
@@ -337,31 +332,32 @@ async function canvasJourney(page) {
   const from = { x: Math.min(vm.x, pg.x) - 20, y: Math.min(vm.y, pg.y) - 20 };
   const to = { x: Math.max(vm.x + vm.w, pg.x + pg.w) + 20, y: Math.max(vm.y + vm.h, pg.y + pg.h) + 20 };
   await drag(page, from, to);
-  assert.equal((await widget(page, 'props/selection')).text, '2 components selected: Delete removes them, Ctrl+C copies.');
+  await widgetWithText(page, 'props/selection', '2 components selected: Delete removes them, Ctrl+C copies.');
   await screenshot(page, 'canvas-02-box-selected');
   await page.keyboard.press('Delete');
-  await waitFrames(page, 3);
-  assert.equal(await widgetOrNull(page, 'plan/component/vm-1'), null);
-  assert.equal(await widgetOrNull(page, 'plan/component/pg-1'), null);
+  await widgetGone(page, 'plan/component/vm-1');
+  await widgetGone(page, 'plan/component/pg-1');
   await page.keyboard.press('Control+Z');
-  await waitFrames(page, 3);
   await widget(page, 'plan/component/vm-1');
   await widget(page, 'plan/component/pg-1');
   // A box that covers only the VM selects only the VM.
   const vmNow = await widget(page, 'plan/component/vm-1');
   await click(page, 'editor/canvas');  // clears the selection (empty spot at the canvas's centre)
   await drag(page, { x: vmNow.x - 15, y: vmNow.y - 15 }, { x: vmNow.x + vmNow.w + 15, y: vmNow.y + vmNow.h + 15 });
-  assert.match((await widget(page, 'props/id')).text, /^id vm-1$/);
+  await widgetWithText(page, 'props/id', 'id vm-1');
 
   // The instance-type picker: search "m6i", every row shown is an m6i with its price whole in its column.
   await click(page, 'props/hardware/by-type');
   await click(page, 'props/hardware/instance_type');
   await widget(page, 'picker/search');
+  await waitFrames(page, 2);  // the search box takes the keyboard the frame after it opens (no request involved)
   await page.keyboard.type('m6i', { delay: 15 });
-  await waitFrames(page, 3);
-  const rows = await page.evaluate(() => window.csUi.widgets().filter((w) => w.id.startsWith('picker/type/')));
+  await widgetWithText(page, 'picker/search', 'm6i');
+  // Every row shown is an m6i (the list is filtered in the frame the text arrives; wait for it all the same).
+  const rows = await eventually(
+    () => page.evaluate(() => window.csUi.widgets().filter((w) => w.id.startsWith('picker/type/')).map((w) => w.id)),
+    { until: (ids) => ids.length >= 3 && ids.every((i) => /^picker\/type\/m6i\./.test(i)), what: 'only m6i types (3 or more) listed' });
   assert.ok(rows.length >= 3, `m6i types are listed (${rows.length})`);
-  for (const row of rows) assert.match(row.id, /^picker\/type\/m6i\./);
   const lineHeight = (await widget(page, 'picker/search')).h;
   const prices = await page.evaluate(() => window.csUi.widgets().filter((w) => w.id.startsWith('picker/price/')));
   assert.equal(prices.length, rows.length);

@@ -29,6 +29,7 @@ export async function launchBrowser({ viewport = { width: 1280, height: 800 }, d
       '--disable-sync',
     ],
   });
+  await context.addInitScript(pressWatch);
   return {
     context,
     userDataDir,  // names this browser's processes (bench/web_first_frame.mjs sums their CPU time)
@@ -54,7 +55,7 @@ export async function startGateway({ siteDir = process.env.CS_SITE_DIR, env = {}
                       { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let output = '';
   const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start in 15 s:\n${output}`)), 15000);
+    const timer = setTimeout(() => reject(new Error(`gateway did not start in 30 s:\n${output}`)), 30000);
     const onData = (chunk) => {
       output += chunk;
       const match = /CloudSketch gateway listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
@@ -95,41 +96,151 @@ export async function waitFrames(page, frames = 3) {
   await page.waitForFunction((target) => window.csUi.frame() >= target, start + frames, { timeout: 20000 });
 }
 
+const shownScreen = (page) => page.evaluate(() => window.csUi && window.csUi.screen()).catch((e) => `? (${e.message})`);
+
 export async function waitForScreen(page, screen, timeout = 20000) {
-  await page.waitForFunction((s) => window.csUi && window.csUi.screen() === s, screen, { timeout });
+  try {
+    await page.waitForFunction((s) => window.csUi && window.csUi.screen() === s, screen, { timeout });
+  } catch {
+    throw new Error(`the app did not show the ${screen} screen within ${timeout} ms (shows: ${JSON.stringify(await shownScreen(page))})`);
+  }
 }
 
 // The widget `id` from the latest frame, waiting until the app draws it.
 export async function widget(page, id, timeout = 20000) {
-  const handle = await page.waitForFunction((wid) => window.csUi && window.csUi.widget(wid), id, { timeout });
-  return handle.jsonValue();
+  try {
+    const handle = await page.waitForFunction((wid) => window.csUi && window.csUi.widget(wid), id, { timeout });
+    return await handle.jsonValue();
+  } catch {
+    throw new Error(`the app did not draw ${id} within ${timeout} ms (screen: ${JSON.stringify(await shownScreen(page))})`);
+  }
 }
 
-// Waits until widget `id` shows `text` and returns it; on timeout, fails with the text it shows instead.
-// For values a click sets through a popup: ImGui acts on the release a frame or two after the click.
-export async function widgetWithText(page, id, text, timeout = 5000) {
+// Waits until widget `id` shows `text` (a string, or a RegExp it must match) and returns it; on timeout,
+// fails with the text it shows instead. For anything the app shows after input or a request: ImGui acts
+// on a click a frame or two later, and a request's answer comes when it comes.
+export async function widgetWithText(page, id, text, timeout = 20000) {
+  const pattern = text instanceof RegExp ? { source: text.source, flags: text.flags } : null;
   try {
-    const handle = await page.waitForFunction(([wid, want]) => window.csUi.widget(wid)?.text === want, [id, text], { timeout });
+    const handle = await page.waitForFunction(([wid, want, re]) => {
+      const shown = window.csUi.widget(wid)?.text;
+      return shown !== undefined && (re ? new RegExp(re.source, re.flags).test(shown) : shown === want);
+    }, [id, pattern ? null : text, pattern], { timeout });
     await handle.dispose();
   } catch {
     const shown = await widgetOrNull(page, id);
-    throw new Error(`${id} shows ${JSON.stringify(shown && shown.text)} instead of ${JSON.stringify(text)} after ${timeout} ms`);
+    throw new Error(`${id} shows ${JSON.stringify(shown && shown.text)} instead of ${pattern ? text : JSON.stringify(text)} after ${timeout} ms`);
   }
   return widget(page, id);
+}
+
+// Waits until the app no longer draws widget `id`; on timeout, fails with what it still shows.
+export async function widgetGone(page, id, timeout = 20000) {
+  try {
+    const handle = await page.waitForFunction((wid) => !window.csUi.widget(wid), id, { timeout });
+    await handle.dispose();
+  } catch {
+    const shown = await widgetOrNull(page, id);
+    throw new Error(`${id} is still drawn after ${timeout} ms: ${JSON.stringify(shown)}`);
+  }
 }
 
 export async function widgetOrNull(page, id) {
   return page.evaluate((wid) => window.csUi.widget(wid), id);
 }
 
-// Clicks the centre of widget `id` with the real mouse (move, press, release).
-export async function click(page, id) {
-  const w = await widget(page, id);
-  await page.mouse.move(w.x + w.w / 2, w.y + w.h / 2);
-  await waitFrames(page, 1);
-  await page.mouse.click(w.x + w.w / 2, w.y + w.h / 2);
-  await waitFrames(page, 2);
-  return w;
+// Runs in the page before the app (launchBrowser adds it to every page): remembers, for the press and the
+// release of one armed click, the widgets of the first frame the app drew after the DOM event, which is the
+// frame in which ImGui acted on it. Emscripten's main loop asks window.requestAnimationFrame for each
+// frame, so a wrapper sees every frame end; mousedown/mouseup are caught before the canvas's own handlers.
+function pressWatch() {
+  let watch = null;
+  const inside = (w, x, y) => w && x >= w.x && x <= w.x + w.w && y >= w.y && y <= w.y + w.h;
+  const raf = window.requestAnimationFrame.bind(window);
+  window.requestAnimationFrame = (callback) => raf((time) => {
+    callback(time);
+    if (!watch || !window.csUi || !window.csUi.ready()) return;
+    for (const phase of [watch.down, watch.up]) {
+      if (phase.at === undefined || phase.seen || window.csUi.frame() <= phase.at) continue;
+      const target = window.csUi.widget(watch.id);
+      const under = window.csUi.widgets().filter((w) => inside(w, watch.x, watch.y)).map((w) => w.id);
+      phase.seen = { frame: window.csUi.frame(), target, hit: inside(target, watch.x, watch.y), under };
+    }
+  });
+  const note = (phase) => () => {
+    if (watch && watch[phase].at === undefined) watch[phase].at = window.csUi && window.csUi.ready() ? window.csUi.frame() : 0;
+  };
+  window.addEventListener('mousedown', note('down'), true);
+  window.addEventListener('mouseup', note('up'), true);
+  window.csPressWatch = {
+    arm(id, x, y) { watch = { id, x, y, down: {}, up: {} }; },
+    seen(phase) { return (watch && watch[phase].seen) || null; },
+  };
+}
+
+const centreOf = (w) => ({ x: w.x + w.w / 2, y: w.y + w.h / 2 });
+const sameRect = (a, b) => a && b && a.x === b.x && a.y === b.y && a.w === b.w && a.h === b.h;
+
+// The widget `id` once it has stayed in the same place for two frames in a row: a panel that is still
+// filling in (a request's answer, a line that wraps) moves what is below it.
+async function settledWidget(page, id, timeout) {
+  const deadline = Date.now() + timeout;
+  let last = await widget(page, id, timeout);
+  for (;;) {
+    await waitFrames(page, 1);
+    const now = await widget(page, id, Math.max(1000, deadline - Date.now()));
+    if (sameRect(now, last)) return now;
+    if (Date.now() > deadline) throw new Error(`${id} kept moving for ${timeout} ms (last at ${JSON.stringify(now)})`);
+    last = now;
+  }
+}
+
+// The widgets of the frame that acted on the armed press or release.
+async function seenIn(page, phase, id) {
+  try {
+    const handle = await page.waitForFunction((p) => window.csPressWatch.seen(p), phase, { timeout: 20000 });
+    return handle.jsonValue();
+  } catch {
+    throw new Error(`clicking ${id}: the app drew no frame within 20 s of the mouse ${phase}`);
+  }
+}
+
+// Clicks the centre of widget `id` with the real mouse: move there, press, release, like a person, and
+// makes sure the click landed. The place to click comes from an earlier frame than the one that takes
+// the press, so a layout change in between (a status line that wraps when a poll answers, say) would move
+// the widget from under the pointer and the click would go elsewhere. Hence the press and the release are
+// each checked against the frame that acted on them. A press that missed is released over the target's
+// new place (ImGui fires a button on release over the pressed item, so nothing fires) and the click is
+// aimed again; a click that cannot land in 3 tries fails with what was under the pointer.
+export async function click(page, id, { timeout = 20000 } = {}) {
+  const misses = [];
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const w = await settledWidget(page, id, timeout);
+    const at = centreOf(w);
+    await page.mouse.move(at.x, at.y);
+    await waitFrames(page, 1);
+    await page.evaluate(([wid, x, y]) => window.csPressWatch.arm(wid, x, y), [id, at.x, at.y]);
+    await page.mouse.down();
+    const down = await seenIn(page, 'down', id);
+    if (down.hit) {
+      await page.mouse.up();
+      const up = await seenIn(page, 'up', id);
+      await waitFrames(page, 2);
+      if (up.hit || up.target === null) return w;  // gone on release: the click took it away (a closing popup)
+      misses.push(`released at ${JSON.stringify(at)} but ${id} had moved to ${JSON.stringify(up.target)} (under the pointer: ${up.under})`);
+      console.error(`harness: click on ${id} aimed again: ${misses[misses.length - 1]}`);
+      continue;
+    }
+    if (down.target) await page.mouse.move(...Object.values(centreOf(down.target)));
+    await page.mouse.up();
+    await waitFrames(page, 2);
+    misses.push(`pressed at ${JSON.stringify(at)} but in that frame ${id} was at ${JSON.stringify(down.target)} ` +
+                `(under the pointer: ${down.under})`);
+    // Said on stderr so a run's log shows how often layouts move under a click.
+    console.error(`harness: click on ${id} aimed again: ${misses[misses.length - 1]}`);
+    if (!down.target) break;
+  }
+  throw new Error(`click on ${id} did not land:\n  ${misses.join('\n  ')}`);
 }
 
 // Clicks into text field `id` and types `text` on the keyboard.

@@ -5,8 +5,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launchBrowser, startGateway, waitForScreen, widget, click, waitFrames, screenshot,
+  launchBrowser, startGateway, waitForScreen, widget, widgetWithText, click, waitFrames, screenshot,
 } from './harness.mjs';
+import { eventually } from '../lib/eventually.mjs';
 
 let gateway;
 const browsers = [];
@@ -34,9 +35,7 @@ async function signedInPage(session) {
 }
 
 async function indicator(page, pattern) {
-  await page.waitForFunction((source) => new RegExp(source).test(window.csUi.widget('sync/indicator')?.text || ''),
-                             pattern.source, { timeout: 20000 });
-  return (await widget(page, 'sync/indicator')).text;
+  return (await widgetWithText(page, 'sync/indicator', pattern)).text;
 }
 
 // The app's IndexedDB records for this account, as stored (JSON text per plan).
@@ -101,11 +100,8 @@ test('offline: reload without network, edit and create plans, sync when back, re
     for (const file of ['/', '/app.js', '/app.wasm', '/app.data', '/assets/boot.js', '/assets/site.css']) {
       assert.ok(cached.files.includes(file), `${file} is cached (${cached.files.join(', ')})`);
     }
-    let stored = [];
-    for (let i = 0; i < 100 && !(stored.length === 1 && stored[0].document); i++) {
-      await page.waitForTimeout(100);
-      stored = await storedPlans(page, email);
-    }
+    const stored = await eventually(() => storedPlans(page, email), {
+      until: (plans) => plans.length === 1 && plans[0].document, what: 'the plan with its document in IndexedDB' });
     assert.equal(stored.length, 1);
     assert.equal(stored[0].document?.name, 'Inventory', 'the plan document is on the device before going offline');
 

@@ -164,7 +164,7 @@ TEST_F(GatewayTest, LogNeverHoldsPasswordsTokensOrBodies) {
     Get("/v1/me?token=" + token, token);
     // The access line is written just after the response, so give the last one a moment.
     auto lines = LogLines();
-    for (int i = 0; i < 100 && std::count_if(lines.begin(), lines.end(), [](const std::string& l) {
+    for (int i = 0; i < 1000 && std::count_if(lines.begin(), lines.end(), [](const std::string& l) {
                                    return l.find("\"event\":\"access\"") != std::string::npos;
                                }) < 4; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));

@@ -29,7 +29,7 @@ protected:
 
     // Polls the deployment until it has finished; returns it (null on timeout).
     json WaitFinished(const std::string& token, const std::string& id) {
-        for (int i = 0; i < 500; ++i) {
+        for (int i = 0; i < 1500; ++i) {  // up to 30 s and more on a loaded machine
             auto r = Get("/v1/deployments/" + id, token);
             if (r && r->status == 200) {
                 json d = Body(r)["deployment"];
@@ -45,10 +45,11 @@ protected:
         return Body(Get("/v1/plan/" + plan_id, token))["status"];
     }
 
-    // The light is written a moment after the job's final state: poll it (up to 5 s); returns the status.
+    // The light is written a moment after the job's final state: poll it (up to 30 s on a loaded machine);
+    // returns the status last seen.
     json WaitLight(const std::string& token, const std::string& plan_id, const std::string& light) {
         json status;
-        for (int i = 0; i < 250; ++i) {
+        for (int i = 0; i < 1500; ++i) {
             status = Status(token, plan_id);
             if (status["light"] == light) break;
             std::this_thread::sleep_for(std::chrono::milliseconds(20));

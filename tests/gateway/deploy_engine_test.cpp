@@ -61,13 +61,20 @@ protected:
 
     Deployment Load(const std::string& id) { return *store_->deployments().GetDeployment("", id, true); }
 
-    // Waits (real time) until the deployment reaches `state`.
-    bool WaitState(const std::string& id, const std::string& state, int ms = 10000) {
-        for (int i = 0; i < ms / 10; ++i) {
-            if (Load(id).state == state) return true;
+    // Waits (real time, generous for a loaded CI machine) until the deployment reaches `state`.
+    bool WaitState(const std::string& id, const std::string& state, int ms = 30000) {
+        return WaitFor([&] { return Load(id).state == state; }, ms);
+    }
+
+    // Waits (real time) until `done()` holds; false after `ms`. For what the engine's threads record.
+    template <typename Done>
+    static bool WaitFor(Done done, int ms = 30000) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+        while (!done()) {
+            if (std::chrono::steady_clock::now() > deadline) return false;
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
         }
-        return false;
+        return true;
     }
 
     static constexpr int kLeaseMs = 30000;
@@ -180,7 +187,9 @@ TEST_F(DeployEngineTest, WaitRequeuesTheStepWithItsDelay) {
     engine->Start();
     const std::string id = Deploy(*engine, plan);
     ASSERT_TRUE(fake_.WaitForCalls("provision", 1));
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    // The engine records the re-queue after the step has returned: wait for that, not a fixed time.
+    ASSERT_TRUE(WaitFor([&] { return Load(id).not_before != 0; })) << "the wait was never recorded";
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // room for a wrong early poll to show
     Deployment d = Load(id);
     EXPECT_EQ(d.state, "running");
     EXPECT_EQ(d.steps[1].state, "running");

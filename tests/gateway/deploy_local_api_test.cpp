@@ -136,7 +136,7 @@ protected:
 
     json WaitLight(const std::string& token, const std::string& plan, const std::string& light) {
         json status;
-        for (int i = 0; i < 100; ++i) {
+        for (int i = 0; i < 600; ++i) {  // up to 30 s on a loaded machine
             status = Body(Get("/v1/plan/" + plan, token))["status"];
             if (status["light"] == light) break;
             std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -69,14 +69,14 @@ public:
         pid_ = -1;
     }
 
-    // Sends SIGTERM and returns the exit status (-1 if it did not exit within 10 s or was killed).
+    // Sends SIGTERM and returns the exit status (-1 if it did not exit within 30 s or was killed).
     int Terminate() {
         kill(pid_, SIGTERM);
         return Wait();
     }
     int Wait() {
         int status = 0;
-        for (int i = 0; i < 100; ++i) {
+        for (int i = 0; i < 300; ++i) {
             if (waitpid(pid_, &status, WNOHANG) == pid_) {
                 pid_ = -1;
                 return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
