@@ -78,6 +78,8 @@ test('the AWS account panel: ExternalId, quick-create link in a new tab, role AR
     await waitForScreen(page, 'dashboard');
   } catch (e) {
     await screenshot(page, 'failure-aws-account').catch(() => {});
+    const widgets = await page.evaluate(() => window.csUi && window.csUi.widgets()).catch(() => null);
+    e.message += `\nwidgets: ${JSON.stringify(widgets)}`;
     throw e;
   } finally {
     await chrome.close();
