@@ -1,6 +1,12 @@
 // Shared pieces of the browser tests: Debian's Chromium through Playwright, a real gateway on a free
 // loopback port, and helpers that find ImGui widgets through window.csUi (assets/boot.js) and then
 // use the real mouse and keyboard on them, like a person.
+//
+// Waiting (CI is a loaded 2-core machine; one flaky test loses a whole submission): after an action, wait
+// for the state the next line needs: widget (drawn), widgetWithText (shows a text or matches a RegExp),
+// widgetGone, or tests/lib/eventually.mjs for the server, files and processes, each failing with what it
+// saw. Never a fixed number of frames or milliseconds before asserting on something a request, a timer or
+// another process changes; waitFrames is only for input the app itself orders frame by frame.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import {
   launchBrowser, startGateway, waitForScreen, widget, click, type, waitFrames, screenshot,
 } from './harness.mjs';
+import { eventually } from '../lib/eventually.mjs';
 
 let gateway;
 
@@ -110,9 +111,9 @@ test('high-DPI: the canvas has device pixels, follows resizes, and clicks still 
     await page.setViewportSize({ width: 1200, height: 640 });
     await page.waitForFunction(() => document.getElementById('canvas').width === 2400, null, { timeout: 20000 });
     assert.deepEqual(await size(), [2400, 1280]);
-    await waitFrames(page, 2);
-    const moved = await widget(page, 'login/email');
-    assert.ok(Math.abs(moved.x + moved.w / 2 - 600) < 2, `the form re-centres (x centre ${moved.x + moved.w / 2})`);
+    // The form re-centres in the frames after the resize.
+    await eventually(() => widget(page, 'login/email'), {
+      until: (moved) => Math.abs(moved.x + moved.w / 2 - 600) < 2, what: 'the form re-centres (x centre 600)' });
     await click(page, 'login/switch');
     await waitForScreen(page, 'signup');
   });
