@@ -207,6 +207,8 @@ public:
                                                    const std::vector<std::string>& plan_ids) = 0;
     // Plans with something deployed, for the monitor.
     virtual std::vector<std::string> DeployedPlanIds() = 0;
+    // Plans whose target state is not null (deployed, failed part-way, or mid-job), for Engine::Start.
+    virtual std::vector<std::string> PlanIdsWithState() = 0;
     // Stores the target's state JSON while `owner` holds the lease; false otherwise.
     virtual bool SaveTargetState(const std::string& plan_id, const std::string& owner, const std::string& state) = 0;
     // Stores `sealed` as the plan's secret unless one is stored; returns the stored one (generated once).

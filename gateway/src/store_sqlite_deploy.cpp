@@ -235,6 +235,14 @@ public:
         return out;
     }
 
+    std::vector<std::string> PlanIdsWithState() override {
+        std::lock_guard lock(mutex_);
+        Statement s(db_, "SELECT plan_id FROM plan_targets WHERE state <> 'null' ORDER BY plan_id");
+        std::vector<std::string> out;
+        while (s.Step()) out.push_back(s.Text(0));
+        return out;
+    }
+
     bool SaveTargetState(const std::string& plan_id, const std::string& owner, const std::string& state) override {
         std::lock_guard lock(mutex_);
         Statement s(db_, "UPDATE plan_targets SET state = ? WHERE plan_id = ? AND lease_owner = ?");

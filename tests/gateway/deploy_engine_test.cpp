@@ -1,7 +1,8 @@
 // The deploy engine against a real SQLite store, without HTTP: lease expiry takeover by a second engine,
 // resume after a crash (a "running" step runs once more, finished ones never), Wait re-queues with its
-// delay, shutdown interrupts and hands the job on, two live engines never run one step twice, and the
-// AES-256-GCM secret box.
+// delay, shutdown interrupts and hands the job on, two live engines never run one step twice, a backup
+// the schedule says is due runs as a backup job (orange, then green or red), stored state is handed to
+// the target's Adopt before any job runs, and the AES-256-GCM secret box.
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -75,6 +76,17 @@ protected:
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
         }
         return true;
+    }
+
+    // One monitor pass that checked the plan: a worker releases the plan's lease a moment after it
+    // recorded the job's end, and until then the monitor skips the plan (returns 0).
+    int MonitorUntilChecked(Engine& engine) {
+        int checked = 0;
+        for (int i = 0; i < 500 && checked == 0; ++i) {
+            checked = engine.MonitorOnce();
+            if (checked == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        return checked;
     }
 
     static constexpr int kLeaseMs = 30000;
@@ -231,6 +243,92 @@ TEST_F(DeployEngineTest, TwoLiveEnginesShareTheQueueWithoutRunningAStepTwice) {
     for (const char* step : {"render", "provision", "install", "configure", "verify", "monitor"}) {
         EXPECT_EQ(fake_.Calls(step), 6) << step;
     }
+}
+
+TEST_F(DeployEngineTest, AScheduledBackupIsABackupJobWithTheSameOrangeLightAndItsOutcome) {
+    const PlanRecord plan = NewPlan("p_scheduled");
+    auto engine = NewEngine("gw_a");
+    engine->Start();
+    const std::string deployed = Deploy(*engine, plan);
+    ASSERT_TRUE(WaitState(deployed, "succeeded"));
+    EXPECT_EQ(MonitorUntilChecked(*engine), 1);
+    EXPECT_EQ(engine->Status("u_owner", "p_scheduled").light, "green");
+    EXPECT_EQ(fake_.Calls("backup"), 0) << "nothing was due";
+
+    // The schedule fired: the monitor queues a backup job (it takes none itself), and the light is the
+    // one POST /backup gives, for as long as the backup runs.
+    fake_.Block("backup");
+    fake_.ScheduleBackup(false, "the schedule (0 3 * * *) was due at 2027-01-15T03:00:00Z");
+    EXPECT_EQ(MonitorUntilChecked(*engine), 1);
+    auto jobs = engine->List("u_owner", "p_scheduled");
+    ASSERT_EQ(jobs.size(), 2u);
+    const Deployment backup = jobs.front();
+    EXPECT_EQ(backup.kind, "backup");
+    deploy::PlanStatus status = engine->Status("u_owner", "p_scheduled");
+    EXPECT_EQ(status.light, "orange");
+    EXPECT_EQ(status.reason, "Backing up.");
+    ASSERT_TRUE(fake_.WaitForCalls("backup", 1));
+    EXPECT_EQ(engine->Status("u_owner", "p_scheduled").light, "orange");  // still running (blocked)
+    EXPECT_EQ(fake_.BackupValidates(), std::vector<bool>{false}) << "the plan's validate flag reaches Backup";
+    EXPECT_EQ(engine->MonitorOnce(), 0) << "the monitor leaves a plan alone while its job runs";
+    fake_.Release("backup");
+    ASSERT_TRUE(WaitState(backup.id, "succeeded"));
+    bool said_why = false;
+    for (const auto& e : Load(backup.id).events) {
+        said_why |= e.message == "Backup of revision 1 queued: the schedule (0 3 * * *) was due at 2027-01-15T03:00:00Z.";
+    }
+    EXPECT_TRUE(said_why);
+    // Green again once the job's own health check passed, as after an on-demand backup.
+    for (int i = 0; i < 200 && engine->Status("u_owner", "p_scheduled").light != "green"; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_EQ(engine->Status("u_owner", "p_scheduled").light, "green");
+    EXPECT_EQ(MonitorUntilChecked(*engine), 1);
+    EXPECT_EQ(fake_.Calls("backup"), 1) << "one backup per time the schedule fired";
+
+    // A failed validation turns the light red with the target's reason (said once, capitalised).
+    fake_.FailStep("backup", "backup validation failed: the restored server has no database app");
+    fake_.ScheduleBackup(true, "the schedule (0 3 * * *) was due at 2027-01-16T03:00:00Z");
+    EXPECT_EQ(MonitorUntilChecked(*engine), 1);
+    const std::string failing = engine->List("u_owner", "p_scheduled").front().id;
+    ASSERT_NE(failing, backup.id);
+    ASSERT_TRUE(WaitState(failing, "failed"));
+    for (int i = 0; i < 200 && engine->Status("u_owner", "p_scheduled").light != "red"; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    status = engine->Status("u_owner", "p_scheduled");
+    EXPECT_EQ(status.light, "red");
+    EXPECT_EQ(status.reason, "Backup validation failed: the restored server has no database app");
+    EXPECT_EQ(fake_.BackupValidates(), (std::vector<bool>{false, true}));
+}
+
+TEST_F(DeployEngineTest, StartHandsEveryStoredStateToItsTargetBeforeAnyJobRuns) {
+    const PlanRecord deployed = NewPlan("p_adopt");
+    const PlanRecord never = NewPlan("p_never");
+    {
+        auto first = NewEngine("gw_first");
+        first->Start();
+        ASSERT_TRUE(WaitState(Deploy(*first, deployed), "succeeded"));
+    }
+    EXPECT_EQ(fake_.Calls("adopt"), 0) << "nothing was stored when the first engine started";
+    // The next run: a queued job must not run before Adopt took back what the stored state owns.
+    fake_.Block("render");
+    auto queueing = NewEngine("gw_queue");
+    const std::string queued = Deploy(*queueing, never);
+    auto second = NewEngine("gw_second");
+    second->Start();
+    ASSERT_TRUE(fake_.WaitForCalls("render", 2));
+    const auto order = fake_.Order();
+    const auto adopt_at = std::find(order.begin(), order.end(), "adopt");
+    const auto second_render = std::find(order.rbegin(), order.rend(), "render").base() - 1;
+    EXPECT_LT(adopt_at, second_render) << "a job ran before the stored state was adopted";
+    EXPECT_EQ(fake_.Calls("adopt"), 1);
+    const auto adopted = fake_.Adopted();
+    ASSERT_EQ(adopted.count("p_adopt"), 1u);
+    EXPECT_EQ(adopted.count("p_never"), 0u) << "a plan with no state yet has nothing to adopt";
+    EXPECT_EQ(adopted.at("p_adopt"), R"({"port":6543,"provisions":1})");
+    fake_.Release("render");
+    ASSERT_TRUE(WaitState(queued, "succeeded"));
 }
 
 TEST_F(DeployEngineTest, AProviderWithoutATargetIsRefusedAndNothingIsQueued) {

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,9 @@ public:
         std::vector<bool> redeploys;
         bool healthy = true;
         std::string unhealthy_reason = "server down: connection refused";
+        std::optional<deploy::DueBackup> due_backup;  // Check reports it until a backup is attempted
+        std::vector<bool> backup_validates;            // the `validate` of each Backup call
+        std::map<std::string, std::string> adopted;    // plan id -> the state Adopt was given (dumped)
     };
 
     explicit FakeTargetTestDouble(std::string name = "fake")
@@ -50,6 +54,18 @@ public:
             s.healthy = ok;
             if (!reason.empty()) s.unhealthy_reason = reason;
         });
+    }
+    // Check says a scheduled backup is due (as the local target does when the plan's cron fired).
+    void ScheduleBackup(bool validate, const std::string& why) {
+        Set([&](Script& s) { s.due_backup = deploy::DueBackup{validate, why}; });
+    }
+    std::vector<bool> BackupValidates() {
+        std::lock_guard lock(script_->mutex);
+        return script_->backup_validates;
+    }
+    std::map<std::string, std::string> Adopted() {
+        std::lock_guard lock(script_->mutex);
+        return script_->adopted;
     }
     int Calls(const std::string& what) {
         std::lock_guard lock(script_->mutex);
@@ -108,10 +124,17 @@ public:
         h.ok = script_->healthy;
         if (!h.ok) h.reason = script_->unhealthy_reason;
         h.checks = {{"select1", h.ok}};
+        h.backup_due = script_->due_backup;
         return h;
     }
 
-    deploy::StepResult Backup(deploy::StepContext& ctx, bool) override {
+    deploy::StepResult Backup(deploy::StepContext& ctx, bool validate) override {
+        {
+            // Before Record, which wakes WaitForCalls("backup"): the waiter then sees these too.
+            std::lock_guard lock(script_->mutex);
+            script_->backup_validates.push_back(validate);
+            script_->due_backup.reset();  // attempted: the schedule's next time is in the future
+        }
         Record("backup", ctx);
         std::unique_lock lock(script_->mutex);
         if (!WaitWhileBlocked("backup", ctx, lock)) return deploy::StepResult::Interrupted();
@@ -138,6 +161,17 @@ public:
     }
     bool WaitWhileBlocked(const std::string& name, deploy::StepContext& ctx, std::unique_lock<std::mutex>& lock) {
         return WaitWhileBlocked(name, ctx, lock, *script_);
+    }
+
+    std::vector<std::string> Adopt(const std::string& plan_id, const nlohmann::json& state) override {
+        {
+            std::lock_guard lock(script_->mutex);
+            script_->adopted[plan_id] = state.dump();
+            ++script_->calls["adopt"];
+            script_->order.push_back("adopt");
+        }
+        script_->changed.notify_all();
+        return {};
     }
 
     deploy::ConnectionInfo Connection(const nlohmann::json& state) const override {

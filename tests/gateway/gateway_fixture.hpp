@@ -72,7 +72,11 @@ protected:
         config_.data_dir = (data_.path() / "data").string();
         config_.site_dir = site_dir_.string();
         Configure(config_);
+        StartGateway();
+    }
 
+    // Starts the gateway on config_ (SetUp does); after StopGateway, a second run on the same data folder.
+    void StartGateway() {
         GatewayOptions options;
         options.clock = [this] { return now_.load(); };
         options.register_targets = [this](deploy::Engine& engine) { RegisterTargets(engine); };
@@ -88,7 +92,10 @@ protected:
         thread_ = std::thread([this] { gateway_->Serve(); });
     }
 
-    void TearDown() override {
+    void TearDown() override { StopGateway(); }
+
+    // Stops the server and the deploy engine and destroys the gateway, as the end of its process would.
+    void StopGateway() {
         if (gateway_) gateway_->Stop();
         if (thread_.joinable()) thread_.join();
         gateway_.reset();

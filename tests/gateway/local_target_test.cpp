@@ -1,7 +1,8 @@
 // The local target against Debian's real PostgreSQL, driven directly through the Target interface
 // (the engine is not involved): deploy, the tuned settings live, re-run steps, re-deploy with a restart
-// and a reload, backups with validation and retention, scheduled backups, a replica replicating by data,
-// a port already taken, and destroy leaving no process and no data.
+// and a reload, backups with validation and retention, scheduled backups (due, as the check says), a
+// replica replicating by data, a port already taken, ports re-locked after a restart (Adopt), and
+// destroy leaving no process and no data.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -32,6 +33,9 @@ using gw::deploy::Step;
 using gw::deploy::StepResult;
 using gw::deploy::local::PgConnection;
 using gw::deploy::local::PgParams;
+
+// LocalTargetTest's port blocks: 29000-30999 (deploy_local_api_test.cpp uses 31000-31999).
+constexpr int kTargetTestPorts = 29000;
 
 // One plan's deployment as the engine would hold it: the plan, its secret, the target's state, events.
 struct Deployment {
@@ -90,9 +94,11 @@ protected:
         gw::deploy::LocalTargetOptions options;
         options.root = (temp_ / "local").string();
         // ctest runs each test in its own process at the same time as others, and a port reservation
-        // lives in one process: give every test its own block of 20 ports (deterministic per name).
+        // lives in one process: give every test its own block of 20 ports (deterministic per name). All
+        // test blocks lie below the kernel's ephemeral range (32768-60999), where any connection's local
+        // port could make one of them unbindable for a moment.
         const std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-        options.port_first = 35432 + static_cast<int>(std::hash<std::string>{}(name) % 100) * 20;
+        options.port_first = kTargetTestPorts + static_cast<int>(std::hash<std::string>{}(name) % 100) * 20;
         options.port_last = options.port_first + 19;
         target_ = gw::deploy::MakeLocalTarget(options);
     }
@@ -168,7 +174,7 @@ TEST_F(LocalTargetTest, SingleServerDeploysTunedRedeploysBacksUpAndDestroysClean
     Deployment& d = NewPlan("p_single");
     Deploy(d);
     const int port = Port(d);
-    ASSERT_GE(port, 35432);
+    ASSERT_GE(port, kTargetTestPorts);
     EXPECT_TRUE(d.Saw("live settings match the plan")) << d.Events();
 
     // The tuned settings are live, as the application sees them over TCP + TLS with its password.
@@ -242,17 +248,30 @@ TEST_F(LocalTargetTest, SingleServerDeploysTunedRedeploysBacksUpAndDestroysClean
         EXPECT_EQ(h.checks["select1"], true);
         EXPECT_EQ(h.checks["last_validation"]["ok"], true);
         EXPECT_TRUE(h.checks.contains("last_backup_at"));
+        EXPECT_FALSE(h.backup_due) << "the schedule (0 3 * * *) cannot have fired since the backup just taken";
     }
 
-    // The schedule ("0 3 * * *") makes the monitor take one when due: ten days later, it is; and the
-    // first backup, older than the 7 days of retention, is then removed.
+    // The schedule ("0 3 * * *") makes the check say a backup is due when it is: ten days later. It takes
+    // none itself (the engine runs Backup as a job, orange meanwhile); that backup then removes the
+    // first one, older than the 7 days of retention.
     d.now = gw::SystemNowMs() + 10LL * 86400 * 1000;
     {
         auto check_ctx = d.Context();
         const gw::deploy::Health h = target_->Check(check_ctx);
         EXPECT_TRUE(h.ok) << h.reason << "\n" << d.Events();
+        ASSERT_TRUE(h.backup_due);
+        EXPECT_TRUE(h.backup_due->validate);
+        EXPECT_EQ(h.backup_due->why.rfind("the schedule (0 3 * * *) was due at ", 0), 0u) << h.backup_due->why;
+        EXPECT_EQ(h.backup_due->why.substr(h.backup_due->why.size() - 10), "T03:00:00Z") << h.backup_due->why;
+        std::size_t count = 0;
+        for (const auto& e : fs::directory_iterator(backups)) count += e.is_directory();
+        EXPECT_EQ(count, 1u) << "Check took a backup itself";
+        auto backup_ctx = d.Context();
+        r = target_->Backup(backup_ctx, h.backup_due->validate);
+        ASSERT_EQ(r.kind, StepResult::Kind::Done) << r.error << "\n" << d.Events();
+        auto after_ctx = d.Context();
+        EXPECT_FALSE(target_->Check(after_ctx).backup_due) << "due again right after the backup";
     }
-    EXPECT_TRUE(d.Saw("scheduled backup (0 3 * * *) is due")) << d.Events();
     EXPECT_TRUE(d.Saw("removed (older than 7 days)")) << d.Events();
     taken.clear();
     for (const auto& e : fs::directory_iterator(backups)) taken.push_back(e.path());
@@ -352,8 +371,8 @@ TEST(LocalPortLocks, TwoInstancesAndTwoProcessesNeverHandOutTheSamePort) {
     char pattern[] = "/tmp/cs-portlocks-XXXXXX";
     ASSERT_NE(mkdtemp(pattern), nullptr);
     const std::string dir = std::string(pattern) + "/locks";  // created by the first Reserve
-    // A block of 6 ports from a range no other test uses (the LocalTargetTest blocks end at 37431).
-    const int first = 38400 + static_cast<int>(getpid() % 50) * 8;
+    // A block of 6 ports from a range no other test uses (28000-28399), below the ephemeral range.
+    const int first = 28000 + static_cast<int>(getpid() % 50) * 8;
     const int last = first + 5;
 
     std::set<int> handed;
@@ -416,6 +435,15 @@ TEST(LocalPortLocks, TwoInstancesAndTwoProcessesNeverHandOutTheSamePort) {
     ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
     ASSERT_EQ(listen(fd, 1), 0);
     EXPECT_EQ(fresh.Reserve({}), first + 1);
+    // Acquire takes one known port back (a stored deployment's, Target::Adopt) whether or not its server
+    // runs now, and refuses a port another holder locked.
+    EXPECT_EQ(fresh.Acquire(first), "");
+    EXPECT_TRUE(fresh.Holds(first));
+    EXPECT_EQ(fresh.Acquire(first), "") << "holding it already is fine";
+    gw::deploy::local::PortLocks late(dir, first, last);
+    const std::string refused = late.Acquire(first + 1);
+    EXPECT_NE(refused.find("locked by another process"), std::string::npos) << refused;
+    EXPECT_FALSE(late.Holds(first + 1));
     close(fd);
     struct stat st{};
     ASSERT_EQ(stat(dir.c_str(), &st), 0);

@@ -153,6 +153,7 @@ void Engine::Start() {
     } catch (const std::exception& e) {
         log_.Error("deploy.reclaim_failed", "", e.what());
     }
+    AdoptStoredState();
     std::vector<std::string> providers;
     for (const auto& [name, target] : targets_) providers.push_back(name);
     log_.Info("deploy.engine_start", {{"owner_id", options_.owner_id},
@@ -163,6 +164,30 @@ void Engine::Start() {
     for (int i = 0; i < options_.workers; ++i) threads_.emplace_back([this] { WorkerLoop(); });
     threads_.emplace_back([this] { HeartbeatLoop(); });
     if (options_.monitor_interval_ms > 0) threads_.emplace_back([this] { MonitorLoop(); });
+}
+
+void Engine::AdoptStoredState() {
+    // Before any worker can hand out a new resource (a local port): what the store says is in use is
+    // taken back first, also for servers that are stopped now and so hold nothing a probe could see.
+    try {
+        for (const std::string& plan_id : store_.PlanIdsWithState()) {
+            const auto row = store_.GetPlanTarget(plan_id);
+            Target* target = row ? TargetFor(row->provider) : nullptr;
+            if (!target) continue;
+            const json state = json::parse(row->state, nullptr, false);
+            if (state.is_discarded() || state.is_null()) continue;
+            try {
+                for (const std::string& problem : target->Adopt(plan_id, state)) {
+                    log_.Info("deploy.adopt_problem", {{"plan_id", plan_id}, {"provider", row->provider},
+                                                       {"problem", problem}});
+                }
+            } catch (const std::exception& e) {
+                log_.Error("deploy.adopt_failed", "", plan_id + ": " + e.what());
+            }
+        }
+    } catch (const std::exception& e) {
+        log_.Error("deploy.adopt_failed", "", e.what());
+    }
 }
 
 void Engine::Shutdown() {
@@ -302,7 +327,7 @@ JobRequest Engine::Backup(const PlanRecord& plan, bool validate) {
 }
 
 JobRequest Engine::Enqueue(const PlanRecord& plan, std::string kind, std::string provider, json options,
-                           std::vector<std::string> steps) {
+                           std::vector<std::string> steps, std::string why) {
     JobRequest r;
     Deployment& d = r.deployment;
     d.id = RandomId("d_");
@@ -330,7 +355,8 @@ JobRequest Engine::Enqueue(const PlanRecord& plan, std::string kind, std::string
     }
     r.outcome = JobRequest::Outcome::Queued;
     store_.AddEvent(d.id, {d.created_at, "info",
-                           Capitalised(d.kind) + " of revision " + std::to_string(d.revision) + " queued."});
+                           Capitalised(d.kind) + " of revision " + std::to_string(d.revision) + " queued" +
+                               (why.empty() ? "." : ": " + why + ".")});
     log_.Info("deploy.queued", {{"deployment_id", d.id}, {"plan_id", d.plan_id}, {"kind", d.kind}});
     wake_.notify_all();
     return r;
@@ -579,7 +605,8 @@ void Engine::RunJob(Deployment d) {
                     if (d.kind == "destroy") {
                         reason = "Destroy failed: " + why;
                     } else if (d.kind == "backup") {
-                        reason = "Backup failed: " + why;
+                        // The local target already says "backup failed: ..." or "backup validation failed: ...".
+                        reason = why.rfind("backup", 0) == 0 ? Capitalised(why) : "Backup failed: " + why;
                     } else {
                         reason = "Step " + step.name + " failed: " + why;
                     }
@@ -621,6 +648,7 @@ int Engine::MonitorOnce() {
         auto held = Hold(plan_id);
         Secrets secrets;
         std::string& password = secrets.db_password;
+        bool queued_backup = false;
         try {
             const auto row = store_.GetPlanTarget(plan_id);
             Target* target = row ? TargetFor(row->provider) : nullptr;
@@ -652,8 +680,21 @@ int Engine::MonitorOnce() {
                 store_.SaveTargetState(plan_id, options_.owner_id, state.dump());
             }
             store_.SaveChecks(plan_id, health.checks.dump(), options_.clock());
+            if (target && health.backup_due) {
+                // The same job as POST /backup (one mechanism): it turns the light orange now, and the job
+                // sets green or red when it ends. It is claimed once the lease is released below.
+                PlanRecord deployed;
+                deployed.id = plan_id;
+                deployed.owner_id = row->owner_id;
+                deployed.revision = row->revision;
+                deployed.document = row->document;
+                const JobRequest job = Enqueue(deployed, "backup", row->provider,
+                                               {{"validate", health.backup_due->validate}, {"scheduled", true}},
+                                               {"backup"}, health.backup_due->why.empty() ? "scheduled" : health.backup_due->why);
+                if (job.outcome == JobRequest::Outcome::Queued) queued_backup = true;
+            }
             const PlanLight light = LightFromHealth(health, password);
-            // A job queued while we checked owns the light now (orange): leave it alone.
+            // A job queued while we checked (or the backup just queued) owns the light now: leave it alone.
             store_.SetLight(plan_id, light, true);
             ++checked;
         } catch (const std::exception& e) {
@@ -662,6 +703,7 @@ int Engine::MonitorOnce() {
         Wipe(password);
         store_.ReleaseLease(plan_id, options_.owner_id);
         Unhold(plan_id);
+        if (queued_backup) wake_.notify_all();  // the lease is free now: a worker can claim the backup at once
     }
     return checked;
 }

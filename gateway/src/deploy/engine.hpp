@@ -76,8 +76,9 @@ public:
     // True when a target serves `provider`.
     bool Serves(const std::string& provider) const;
 
-    // Expires the leases of dead gateways on this machine (a kill -9 before this start), then starts the
-    // worker, heartbeat and monitor threads.
+    // Expires the leases of dead gateways on this machine (a kill -9 before this start), lets each target
+    // take back what the stored deployments own (Target::Adopt: the local target's port locks), then
+    // starts the worker, heartbeat and monitor threads.
     void Start();
     // Asks running steps to stop (they return Interrupted and stay due), joins every thread, and gives
     // this instance's leases back so another gateway (or the next start) continues at once. Idempotent.
@@ -102,7 +103,8 @@ public:
     std::optional<std::string> Password(const std::string& owner_id, const std::string& plan_id);
 
     // One monitor pass over every deployed idle plan, now, on the calling thread (the monitor thread
-    // calls this every monitor_interval_ms). Returns how many plans were checked.
+    // calls this every monitor_interval_ms): sets each light from Target::Check and queues a backup job
+    // for each plan whose target says a scheduled backup is due. Returns how many plans were checked.
     int MonitorOnce();
 
     const std::string& owner_id() const { return options_.owner_id; }
@@ -112,8 +114,10 @@ private:
         std::atomic<bool> lost{false};
     };
 
+    // `why`, when given, ends the "queued" event ("Backup of revision 3 queued: scheduled, ...").
     JobRequest Enqueue(const PlanRecord& plan, std::string kind, std::string provider, nlohmann::json options,
-                       std::vector<std::string> steps);
+                       std::vector<std::string> steps, std::string why = "");
+    void AdoptStoredState();
     void WorkerLoop();
     void HeartbeatLoop();
     void MonitorLoop();

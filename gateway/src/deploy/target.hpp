@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -87,12 +88,22 @@ struct ConnectionInfo {
     std::string user;
 };
 
+// A backup the plan's own schedule says is due (see Health::backup_due).
+struct DueBackup {
+    bool validate = true;  // the plan's backups.validate: restore it into a scratch server and check it
+    std::string why;       // plain language for the job's events: "the schedule (0 3 * * *) is due"
+};
+
 // One periodic look at a deployed plan.
 struct Health {
     bool ok = false;
     std::string reason;      // when !ok, plain language: "server down", "backup validation failed: ..."
     nlohmann::json checks;   // details for the API, e.g. {"select1":true,"replication_lag_bytes":[0],
                              //  "last_backup_at":"...","last_validation":{"at":"...","ok":true}}
+    // Set by targets that schedule backups themselves (local) when one is due at ctx.clock(). Check never
+    // takes it: the engine queues a backup job, exactly as POST /backup does, so a scheduled backup shows
+    // the same orange "Backing up." and ends the same way (green, or red with the reason).
+    std::optional<DueBackup> backup_due;
 };
 
 class Target {
@@ -102,9 +113,10 @@ public:
 
     virtual StepResult RunStep(Step step, StepContext& ctx) = 0;
 
-    // Called by the monitor loop for every deployed plan (about every 15 s by default): checks health
-    // and, for targets that run them themselves (local), takes scheduled backups and validations that
-    // are due at ctx.clock(). May update ctx.state (ctx.save() stores it).
+    // Called by the monitor loop for every deployed plan (about every 15 s by default), and once after a
+    // backup job: checks health and, for targets that schedule backups themselves (local), says whether
+    // one is due at ctx.clock() (Health::backup_due; the engine then runs Backup as a job). Quick: it
+    // takes nothing itself. May update ctx.state (ctx.save() stores it).
     virtual Health Check(StepContext& ctx) = 0;
 
     // Takes a backup now and, with `validate`, restores it into a scratch server and checks it.
@@ -113,6 +125,16 @@ public:
     // Stops and removes everything the deployment made, after a last backup when `final_backup`.
     // Idempotent like the steps.
     virtual StepResult Destroy(StepContext& ctx, bool final_backup) = 0;
+
+    // Called by Engine::Start, before any job or monitor check runs, with the stored state of every plan
+    // that has one (deployed, failed part-way, or in the middle of a job): takes back what this process
+    // must hold for it and lost when the previous gateway process ended (the local target's port locks).
+    // Returns one plain-language problem per thing it could not take back (the engine logs them).
+    virtual std::vector<std::string> Adopt(const std::string& plan_id, const nlohmann::json& state) {
+        (void)plan_id;
+        (void)state;
+        return {};
+    }
 
     // Connection details from the stored state (empty endpoints when nothing is deployed).
     virtual ConnectionInfo Connection(const nlohmann::json& state) const = 0;

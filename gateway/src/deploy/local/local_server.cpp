@@ -142,6 +142,27 @@ int LocalTarget::ReservePort(const std::set<int>& also_taken, std::string* why) 
 
 void LocalTarget::ReleasePort(int port) { ports_.Release(port); }
 
+std::vector<std::string> LocalTarget::Adopt(const std::string& plan_id, const nlohmann::json& state) {
+    // A port lock lives as long as the process that took it, but a deployment's port is its own for as
+    // long as the store says so. A server still running keeps its port bound (the bind probe skips it);
+    // a stopped one holds nothing, so without this its port could go to another plan, which would then
+    // either fail to start or keep this plan's server from starting again.
+    std::vector<std::string> problems;
+    if (!state.is_object() || !state.contains("components") || !state["components"].is_array()) return problems;
+    for (const nlohmann::json& c : state["components"]) {
+        for (const char* list : {"servers", "removed"}) {
+            for (const nlohmann::json& s : c.value(list, nlohmann::json::array())) {
+                const int port = s.value("port", 0);
+                if (port == 0) continue;
+                if (std::string e = ports_.Acquire(port); !e.empty()) {
+                    problems.push_back(plan_id + " " + c.value("id", "") + "/" + s.value("name", "") + ": " + e);
+                }
+            }
+        }
+    }
+    return problems;
+}
+
 std::string LocalTarget::MakeDir(const fs::path& dir) const {
     std::error_code ec;
     fs::create_directories(dir, ec);

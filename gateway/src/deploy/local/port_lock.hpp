@@ -26,6 +26,10 @@ public:
     // The lowest port in [first, last] not in `skip`, not locked by anyone, and bindable now; 0 when none.
     // On failure `error` says why the lock folder could not be used ("" when the range is just full).
     int Reserve(const std::set<int>& skip, std::string* error = nullptr);
+    // Takes the lock of this one port, which the caller knows is its own (a server of a stored deployment,
+    // running or stopped: no bind probe). "" when held now (also when already held), otherwise why not
+    // (another process holds it: a second gateway on this host, or one that took it while we were down).
+    std::string Acquire(int port);
     // Gives the port back (closing its lock). Unknown ports are ignored.
     void Release(int port);
     // True when this object holds `port`.
@@ -34,6 +38,10 @@ public:
     const std::string& lock_dir() const { return lock_dir_; }
 
 private:
+    // Opens (creating) the lock file of `port` and takes its flock without waiting; -1 when another holds
+    // it (`error` stays "") or the file cannot be opened (`error` says why).
+    int LockFile(int port, std::string* error);
+
     std::string lock_dir_;
     int first_;
     int last_;
