@@ -77,8 +77,10 @@ public:
     void ReleasePort(int port);
     std::string MakeDir(const fs::path& dir) const;            // mkdir -p, 0700, owned by the server user; "" or error
     std::string WriteFile(const fs::path& file, const std::string& text) const;  // 0600, owned by the server user
+    // A new cluster with its TLS certificate (server.key/.crt, made while initdb runs) in server.data.
     std::string Initdb(const std::string& bin, const Server& server, const Secrets& secrets) const;
-    std::string MakeCertificate(const Server& server) const;
+    // A self-signed P-256 certificate into these files (as the server user), unless both exist.
+    std::string MakeCertificate(const fs::path& key, const fs::path& crt) const;
     bool IsRunning(const std::string& bin, const fs::path& data) const;
     std::string Start(const std::string& bin, const Server& server) const;   // "" or why it did not start
     std::string Stop(const std::string& bin, const fs::path& data) const;

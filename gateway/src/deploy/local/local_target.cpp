@@ -194,7 +194,10 @@ StepResult LocalTarget::Install(StepContext& ctx) {
             if (std::string e = Initdb(bin, primary, ctx.secrets); !e.empty()) return StepResult::Failed(e);
             ctx.event("info", primary.name + ": new cluster (SCRAM passwords, data checksums) in " + primary.data.string());
         }
-        if (std::string e = MakeCertificate(primary); !e.empty()) return StepResult::Failed(e);
+        // A cluster made before certificates came with initdb (or whose files were removed) gets one now.
+        if (std::string e = MakeCertificate(primary.data / "server.key", primary.data / "server.crt"); !e.empty()) {
+            return StepResult::Failed(e);
+        }
     }
     return StepResult::Done();
 }
