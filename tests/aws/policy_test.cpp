@@ -75,5 +75,24 @@ TEST(Policy, ServiceRoleResolvesPublicImageParameters) {
     EXPECT_TRUE(found);
 }
 
+// The instance roles carry AmazonSSMManagedInstanceCore (Run Command for backups): the service role may attach
+// that one managed policy to CloudSketch's roles, and no other.
+TEST(Policy, ServiceRoleAttachesOnlyTheSsmManagedPolicy) {
+    const auto blocks = Blocks(ReadFile(CS_AWS_DOC), "## CloudFormation service role policy");
+    ASSERT_EQ(blocks.size(), 1u);
+    int attaching = 0;
+    for (const auto& st : blocks[0]["Statement"]) {
+        const json actions = st["Action"].is_array() ? st["Action"] : json::array({st["Action"]});
+        bool attach = false;
+        for (const auto& a : actions) attach = attach || a == "iam:AttachRolePolicy" || a == "iam:*";
+        if (!attach) continue;
+        ++attaching;
+        EXPECT_EQ(st["Resource"], "arn:aws:iam::*:role/cloudsketch-*");
+        EXPECT_EQ(st["Condition"]["ArnEquals"]["iam:PolicyARN"], "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore")
+            << st.dump();
+    }
+    EXPECT_EQ(attaching, 1);
+}
+
 }  // namespace
 }  // namespace gw::aws::test

@@ -136,6 +136,10 @@ TEST(Transform, InstanceRoleIsLeastPrivilege) {
     EXPECT_EQ(statements[0]["Resource"][0]["Fn::Sub"],
               "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/cloudsketch/"
               "p_abc/development/pg-1/app-password");
+    // Beyond its own statements, only the AWS managed policy that lets Systems Manager run the gateway's
+    // on-demand backups (SSM Run Command; docs/aws.md).
+    EXPECT_EQ(t["Resources"]["Pg1InstanceRole"]["Properties"]["ManagedPolicyArns"],
+              json::array({{{"Fn::Sub", "arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"}}}));
 }
 
 TEST(Transform, ReplicasStreamFromThePrimary) {

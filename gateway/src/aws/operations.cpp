@@ -10,7 +10,7 @@ const std::vector<Operation>& AllOperations() {
         ops::kPutParameter,      ops::kDeleteParameter,  ops::kDescribeInstanceStatus,
         ops::kDescribeVpcs,      ops::kDescribeSubnets,  ops::kAssumeRole,
         ops::kPutObject,         ops::kDeleteObject,     ops::kCreateBucket,
-        ops::kSendCommand,       ops::kGetCommandInvocation,
+        ops::kSendCommand,       ops::kGetCommandInvocation, ops::kPutBucketLifecycleConfiguration,
     };
     return all;
 }

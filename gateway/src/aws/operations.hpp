@@ -38,6 +38,9 @@ inline constexpr Operation kAssumeRole{"sts", "AssumeRole", "sts:AssumeRole"};
 inline constexpr Operation kPutObject{"s3", "PutObject", "s3:PutObject"};
 inline constexpr Operation kDeleteObject{"s3", "DeleteObject", "s3:DeleteObject"};
 inline constexpr Operation kCreateBucket{"s3", "CreateBucket", "s3:CreateBucket"};
+// A new staging bucket expires what a deployment failed to delete (IAM names the action without "Bucket").
+inline constexpr Operation kPutBucketLifecycleConfiguration{"s3", "PutBucketLifecycleConfiguration",
+                                                            "s3:PutLifecycleConfiguration"};
 }  // namespace ops
 
 // Every operation above, in the order listed.

@@ -43,7 +43,8 @@ const std::vector<Scope>& Scopes() {
          R"({"StringLike": {"ssm:resourceTag/aws:cloudformation:stack-name": "cloudsketch-*"}})"},
         {"WithTheShellScriptDocument", {"ssm:SendCommand"}, {"arn:aws:ssm:*::document/AWS-RunShellScript"}, nullptr},
         {"StagedTemplates", {"s3:PutObject", "s3:GetObject", "s3:DeleteObject"}, {"arn:aws:s3:::cloudsketch-templates-*/*"}, nullptr},
-        {"TemplateBucket", {"s3:CreateBucket"}, {"arn:aws:s3:::cloudsketch-templates-*"}, nullptr},
+        {"TemplateBucket", {"s3:CreateBucket", "s3:PutLifecycleConfiguration"}, {"arn:aws:s3:::cloudsketch-templates-*"},
+         nullptr},
         {"PassTheStackServiceRole", {"iam:PassRole"}, {"arn:aws:iam::*:role/cloudsketch-cfn-*"},
          R"({"StringEquals": {"iam:PassedToService": "cloudformation.amazonaws.com"}})"},
     };

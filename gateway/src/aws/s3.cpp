@@ -1,5 +1,7 @@
 #include "aws/s3.hpp"
 
+#include <openssl/evp.h>
+
 #include "aws/signed_send.hpp"
 #include "aws/uri.hpp"
 
@@ -29,6 +31,30 @@ Result<HttpResponse> Send(const CallContext& ctx, const Operation& op, const Htt
         return e;
     }
     return response;
+}
+
+// Content-MD5: base64 of the body's MD5 (an integrity check S3 insists on for some calls, not security).
+std::string Md5Base64(std::string_view body) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    EVP_Digest(body.data(), body.size(), digest, &size, EVP_md5(), nullptr);
+    unsigned char out[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
+    const int n = EVP_EncodeBlock(out, digest, static_cast<int>(size));
+    return std::string(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
+}
+
+std::string XmlEscape(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            default: out += c;
+        }
+    }
+    return out;
 }
 
 void ExpectOwner(HttpRequest& r, const std::string& owner) {
@@ -86,6 +112,26 @@ Result<Done> CreateBucket(const CallContext& ctx, const std::string& bucket) {
         if (response.error().code == "BucketAlreadyOwnedByYou") return Done{};
         return response.error();
     }
+    return Done{};
+}
+
+Result<Done> PutExpiryRule(const CallContext& ctx, const std::string& bucket, const std::string& rule_id,
+                           const std::string& prefix, int days, const std::string& expected_owner) {
+    auto r = Request(ctx, "PUT", bucket, "/");
+    if (!r) return r.error();
+    r->query = {{"lifecycle", ""}};
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLifecycleConfiguration.html: a Filter
+    // (not the legacy Rule-level Prefix), Status, and at least one action per Rule.
+    const std::string n = std::to_string(days);
+    r->body = "<LifecycleConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Rule><ID>" + XmlEscape(rule_id) +
+              "</ID><Filter><Prefix>" + XmlEscape(prefix) + "</Prefix></Filter><Status>Enabled</Status><Expiration><Days>" +
+              n + "</Days></Expiration><AbortIncompleteMultipartUpload><DaysAfterInitiation>" + n +
+              "</DaysAfterInitiation></AbortIncompleteMultipartUpload></Rule></LifecycleConfiguration>";
+    r->headers.push_back({"Content-Type", "application/xml"});
+    r->headers.push_back({"Content-MD5", Md5Base64(r->body)});
+    ExpectOwner(*r, expected_owner);
+    auto response = Send(ctx, ops::kPutBucketLifecycleConfiguration, *r);
+    if (!response) return response.error();
     return Done{};
 }
 

@@ -39,4 +39,11 @@ Result<Done> DeleteObject(const CallContext& ctx, const ObjectRef& object, const
 // with SSE-S3 by default (AWS defaults since 2023), which is what a staging bucket needs.
 Result<Done> CreateBucket(const CallContext& ctx, const std::string& bucket);
 
+// Sets the bucket's whole lifecycle configuration to one rule: objects under `prefix` ("templates/") expire
+// `days` days after they were written (S3 removes them within a day after that), and unfinished multipart
+// uploads are aborted after the same time. Replaces any rules the bucket had: use it on buckets the gateway
+// created. Sent with Content-MD5, which S3 requires for this call.
+Result<Done> PutExpiryRule(const CallContext& ctx, const std::string& bucket, const std::string& rule_id,
+                           const std::string& prefix, int days, const std::string& expected_owner = {});
+
 }  // namespace gw::aws::s3

@@ -291,6 +291,12 @@ void InstanceRole(JsonOut& out, const DatabaseResources& r) {
                     });
                 });
             });
+            // Systems Manager must manage the instance for the gateway's on-demand backups (SSM Run Command,
+            // docs/aws.md): with this AWS managed policy the SSM agent registers and takes commands with the
+            // instance's own credentials, without the account-wide Default Host Management Configuration.
+            out.Array("ManagedPolicyArns", [&] {
+                out.Value(Sub("arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"));
+            });
             out.Array("Policies", [&] {
                 out.Object([&] {
                     out.Field("PolicyName", "cloudsketch-database");

@@ -23,6 +23,7 @@
 #include "aws/s3.hpp"
 #include "deploy/aws/aws_target.hpp"
 #include "double_process.hpp"
+#include "tls_postgres.hpp"
 #include "plan/plan.hpp"
 #include "plan/transform.hpp"
 
@@ -505,7 +506,7 @@ TEST(AwsTarget, OnDemandBackupRunsTheInstancesBackupScriptThroughSsmRunCommand) 
     r = unmanaged.Backup();
     g_double->Control("POST", "ssm", {{"managed", true}});
     ASSERT_EQ(r.kind, StepResult::Kind::Failed);
-    EXPECT_NE(r.error.find("Default Host Management Configuration"), std::string::npos) << r.error;
+    EXPECT_NE(r.error.find("needs the SSM agent"), std::string::npos) << r.error;
 }
 
 // `databases` VMs each hosting one PostgreSQL: enough of them make a template over 51,200 bytes.
@@ -603,6 +604,171 @@ TEST(AwsTarget, LargeTemplateWithoutAStagingBucketOrWithASquattedNameFailsWithTh
     EXPECT_NE(r.error.find("AccessDenied"), std::string::npos) << r.error;
     EXPECT_EQ(g_double->Control("GET", "state")["buckets"]["cloudsketch-templates-333333333333-eu-west-1"]["objects"].size(), 0u)
         << "the template went into another account's bucket";
+}
+
+// No end path leaves a staged template in S3: CloudFormation rejecting the template, a change set that cannot
+// be made, a gateway killed mid-upload that resumes, a deployment given up half-way (the next one removes its
+// object), and a rollback. New staging buckets expire what is left anyway (the lifecycle rule S3 checks).
+TEST(AwsTarget, StagedTemplatesAreRemovedOnEveryEndPathAndTheBucketExpiresThem) {
+    static int round = 0;  // a fresh account (so a new bucket) and plan on every run against the same double
+    const std::string n = std::to_string(10 + ++round);
+    const std::string account = "4444555566" + n, bucket = "cloudsketch-templates-" + account + "-eu-west-1";
+    const std::string plan_id = "p_unstage" + n, key = "templates/" + plan_id + "/";
+    auto options = WithRole("arn:aws:iam::" + account + ":role/cloudsketch-deployer", "cs-ext-unstage");
+    auto target = deploy::MakeAwsTarget(options);
+    auto objects = [&] { return g_double->Control("GET", "state")["buckets"][bucket]["objects"]; };
+    const int rules_before = CountLog("PutBucketLifecycleConfiguration", 200);
+
+    // CloudFormation rejects the template (not retryable): the object goes; the new bucket got its rule.
+    g_double->Control("POST", "fault", {{"action", "ValidateTemplate"}, {"kind", "error"}, {"code", "ValidationError"},
+                                        {"message", "Template format error: the test double says no"}});
+    Deployment rejected{*target, ManyDatabases(plan_id, 4), "d_rejected"};
+    StepResult r = rejected.All();
+    ASSERT_EQ(r.kind, StepResult::Kind::Failed) << rejected.Events();
+    EXPECT_NE(r.error.find("the test double says no"), std::string::npos) << r.error;
+    EXPECT_TRUE(objects().empty()) << objects().dump();
+    EXPECT_TRUE(rejected.HasEvent("removed the staged template s3://" + bucket + "/" + key + "d_rejected.json")) << rejected.Events();
+    EXPECT_FALSE(rejected.state.contains("staged_template"));
+    const json rules = g_double->Control("GET", "state")["buckets"][bucket]["lifecycle"];
+    ASSERT_EQ(rules.size(), 1u) << rules.dump();
+    EXPECT_EQ(rules[0]["status"], "Enabled");
+    EXPECT_EQ(rules[0]["prefix"], "templates/");
+    EXPECT_EQ(rules[0]["expiration_days"], 1);
+    EXPECT_EQ(CountLog("PutBucketLifecycleConfiguration", 200) - rules_before, 1);
+
+    // The change set cannot be made: removed too.
+    g_double->Control("POST", "fault", {{"action", "CreateChangeSet"}, {"kind", "error"},
+                                        {"code", "InsufficientCapabilitiesException"},
+                                        {"message", "Requires capabilities : [CAPABILITY_NAMED_IAM]"}});
+    Deployment refused{*target, rejected.plan, "d_refused", rejected.state};
+    r = refused.All();
+    ASSERT_EQ(r.kind, StepResult::Kind::Failed) << refused.Events();
+    EXPECT_NE(r.error.find("CAPABILITY_NAMED_IAM"), std::string::npos) << r.error;
+    EXPECT_TRUE(objects().empty()) << objects().dump();
+
+    // Killed during the upload: the checkpoint taken before PutObject names the object; a restarted gateway (a new
+    // target) resumes from it, deploys, and removes the object.
+    json checkpoint;
+    Deployment killed{*target, rejected.plan, "d_killed", refused.state};
+    killed.on_save = [&](const json& saved) {
+        if (checkpoint.is_null() && saved.contains("staged_template")) checkpoint = saved;
+    };
+    ASSERT_EQ(killed.Drive(Step::Render).kind, StepResult::Kind::Done);
+    // CloudFormation answers 500 to all three attempts: the step stops after the upload, to be run again.
+    g_double->Control("POST", "fault", {{"action", "ValidateTemplate"}, {"kind", "http500"}, {"count", 3}});
+    {
+        auto ctx = killed.Context();
+        ASSERT_EQ(target->RunStep(Step::Provision, ctx).kind, StepResult::Kind::Wait) << killed.Events();
+    }
+    ASSERT_FALSE(checkpoint.is_null()) << killed.Events();
+    EXPECT_EQ(checkpoint["staged_template"]["key"], key + "d_killed.json");
+    EXPECT_EQ(objects(), json::array({key + "d_killed.json"})) << killed.Events();
+    auto restarted = deploy::MakeAwsTarget(options);
+    Deployment resumed{*restarted, rejected.plan, "d_killed", checkpoint};
+    r = resumed.All();
+    ASSERT_EQ(r.kind, StepResult::Kind::Done) << r.error << "\n" << resumed.Events();
+    EXPECT_TRUE(objects().empty()) << objects().dump();
+
+    // Given up half-way (staged, never validated): the next deployment of the plan removes its object,
+    // and a rollback removes that deployment's own.
+    Deployment ghost{*restarted, rejected.plan, "d_ghost", resumed.state};
+    std::get<plan::PostgresSpec>(ghost.plan.components[1].spec).max_connections = 222;
+    ghost.plan.revision = 2;
+    ASSERT_EQ(ghost.Drive(Step::Render).kind, StepResult::Kind::Done);
+    g_double->Control("POST", "fault", {{"action", "ValidateTemplate"}, {"kind", "http500"}, {"count", 3}});
+    {
+        auto ctx = ghost.Context();
+        ASSERT_EQ(restarted->RunStep(Step::Provision, ctx).kind, StepResult::Kind::Wait) << ghost.Events();
+    }
+    ASSERT_EQ(ghost.state["phase"], "validate") << ghost.state.dump();
+    ASSERT_EQ(objects(), json::array({key + "d_ghost.json"})) << ghost.Events();
+    g_double->Control("POST", "fail", {{"logical_id", "Pg0Primary"}, {"on", "update"}, {"reason", "the test double fails this update"}});
+    Deployment next{*restarted, ghost.plan, "d_next", ghost.state};
+    std::get<plan::PostgresSpec>(next.plan.components[1].spec).max_connections = 333;
+    next.plan.revision = 3;
+    r = next.All();
+    ASSERT_EQ(r.kind, StepResult::Kind::Failed) << next.Events();
+    EXPECT_NE(r.error.find("rolled back"), std::string::npos) << r.error;
+    EXPECT_TRUE(next.HasEvent("removed the staged template s3://" + bucket + "/" + key + "d_ghost.json")) << next.Events();
+    EXPECT_TRUE(objects().empty()) << objects().dump();
+    EXPECT_FALSE(next.state.contains("staged_leftovers"));
+}
+
+// Lines of the server's log that record the monitor's logins (log_connections is on).
+int MonitorLogins(const TlsPostgresForTest& pg, std::string_view with) {
+    int n = 0;
+    std::istringstream in(pg.Log());
+    for (std::string line; std::getline(in, line);) {
+        n += line.find("connection authorized: user=app database=app application_name=cloudsketch-monitor") != std::string::npos &&
+             line.find(with) != std::string::npos;
+    }
+    return n;
+}
+
+// The monitor's PostgreSQL check against a real server: the stack's Outputs (the double's) point at a local
+// Debian PostgreSQL with TLS on and the plan's role and password.
+TEST(AwsTarget, MonitorLogsIntoPostgresOverTlsAndSaysWhyNot) {
+    const std::string password = "pg 'check' \\ Passw0rd";  // quotes, backslash, spaces: libpq takes it as a value
+    TlsPostgresForTest pg("app", password);
+    auto target = deploy::MakeAwsTarget(FastOptions());
+    Deployment deployed{*target, TestPlan("p_pgcheck1"), "d_pg"};
+    deployed.secrets.db_password = password;
+    ASSERT_EQ(deployed.All().kind, StepResult::Kind::Done) << deployed.Events();
+    g_double->Control("POST", "outputs", {{"stack", "cloudsketch-p-pgcheck1-development"},
+                                          {"values", {{"Pg1Endpoint", "127.0.0.1"}, {"Pg1Port", std::to_string(pg.port())}}}});
+    ASSERT_EQ(deployed.Drive(Step::Verify).kind, StepResult::Kind::Done) << deployed.Events();
+    ASSERT_EQ(target->Connection(deployed.state).endpoints.at(0).port, pg.port());
+
+    // Green: the application role logged in over TLS with the stored password and SELECT 1 answered.
+    auto ctx = deployed.Context();
+    auto h = target->Check(ctx);
+    ASSERT_EQ(h.checks["postgres"].size(), 1u) << h.checks.dump();
+    EXPECT_EQ(h.checks["postgres"][0]["result"], "ok") << h.checks.dump();
+    EXPECT_TRUE(h.ok) << h.reason;
+    EXPECT_EQ(MonitorLogins(pg, "SSL enabled"), 1) << "the server did not see one TLS login:\n" << pg.Log();
+
+    // Red on a wrong password, with PostgreSQL's reason and never the password.
+    deployed.secrets.db_password = "Wr0ng-password-for-the-check";
+    auto wrong_ctx = deployed.Context();
+    auto wrong = target->Check(wrong_ctx);
+    EXPECT_FALSE(wrong.ok);
+    EXPECT_EQ(wrong.checks["postgres"][0]["result"], "failed") << wrong.checks.dump();
+    EXPECT_NE(wrong.reason.find("password authentication failed for user \"app\""), std::string::npos) << wrong.reason;
+    EXPECT_NE(wrong.reason.find("127.0.0.1:" + std::to_string(pg.port())), std::string::npos) << wrong.reason;
+    for (const std::string& secret : {deployed.secrets.db_password, password}) {
+        EXPECT_EQ(wrong.reason.find(secret), std::string::npos) << "the password leaked into the reason";
+        EXPECT_EQ(wrong.checks.dump().find(secret), std::string::npos) << "the password leaked into the checks";
+    }
+    deployed.secrets.db_password = password;
+
+    // Red when the server does not offer TLS: the password is not sent in clear, so no login happens at all.
+    pg.SetSsl(false);
+    const int logins_before = MonitorLogins(pg, "");
+    auto plain_ctx = deployed.Context();
+    auto plain = target->Check(plain_ctx);
+    EXPECT_FALSE(plain.ok);
+    EXPECT_EQ(plain.checks["postgres"][0]["result"], "failed") << "a server refusing TLS is not 'unreachable': "
+                                                               << plain.checks.dump();
+    EXPECT_NE(plain.reason.find("does not offer TLS"), std::string::npos) << plain.reason;
+    EXPECT_EQ(plain.reason.find(password), std::string::npos);
+    EXPECT_EQ(MonitorLogins(pg, ""), logins_before) << "the monitor logged in without TLS:\n" << pg.Log();
+
+    // Nothing listening: "not reachable from the gateway", and the light stays green (EC2's checks pass).
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);  // bound, never listening: connections to it are refused
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    g_double->Control("POST", "outputs", {{"stack", "cloudsketch-p-pgcheck1-development"},
+                                          {"values", {{"Pg1Port", std::to_string(ntohs(a.sin_port))}}}});
+    ASSERT_EQ(deployed.Drive(Step::Verify).kind, StepResult::Kind::Done) << deployed.Events();
+    auto gone_ctx = deployed.Context();
+    auto gone = target->Check(gone_ctx);
+    close(fd);
+    EXPECT_EQ(gone.checks["postgres"][0]["result"], "not reachable from the gateway") << gone.checks.dump();
+    EXPECT_TRUE(gone.ok) << gone.reason;
 }
 
 // Runs last (gtest runs tests in file order): everything the target asked AWS for is in the operation table

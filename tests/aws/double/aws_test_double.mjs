@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // AWS test double: one local HTTP endpoint that answers CloudFormation (query API, XML), SSM (JSON 1.1),
 // EC2 (DescribeInstanceStatus, DescribeVpcs, DescribeSubnets; XML), STS (AssumeRole) and S3 (path-style
-// CreateBucket/PutObject/GetObject/DeleteObject; CloudFormation reads TemplateURLs from it) the way AWS does,
+// CreateBucket/PutBucketLifecycleConfiguration/PutObject/GetObject/DeleteObject; CloudFormation reads TemplateURLs from it) the way AWS does,
 // for tests that cannot reach AWS. It is not AWS, and says so in every response's Server header.
 //
 // What it checks, as AWS would: every request's Signature V4 (with the independent @smithy/signature-v4;
@@ -13,10 +13,13 @@
 //   node aws_test_double.mjs [--port N] [--key AKID:SECRET]...   prints {"port": N} once it listens
 //
 // Control endpoints (unsigned, for tests only) under /__double/:
-//   POST fault        {"action": "DescribeStacks", "kind": "throttle"|"http500", "count": 2}
+//   POST fault        {"action": "DescribeStacks", "kind": "throttle"|"http500", "count": 2}, or
+//                     {"action": "ValidateTemplate", "kind": "error", "status": 400, "code": "ValidationError", "message": "..."}
 //   POST fail         {"logical_id": "PgMainPrimary", "reason": "...", "on": "create"|"update"|"delete"}
 //   POST role         {"arn": "arn:aws:iam::123456789012:role/x", "external_id": "..."}
 //   POST instance     {"system": "impaired"}   status checks of every instance from now on
+//   POST outputs      {"stack": "cloudsketch-...", "values": {"Pg1Endpoint": "127.0.0.1"}} the stack's Outputs
+//                     say these values (now and after later updates), e.g. to point at a local PostgreSQL
 //   POST ssm          {"managed": false} instances are not SSM-managed; {"fail": "stderr"} the script fails
 //   GET  log          [{service, action, iam_action, access_key_id, status}]
 //   GET  state        {stacks: [...], parameters: {name: {type, version, value}}, buckets: {...}, template_urls: [...]}
@@ -185,6 +188,7 @@ function control(req, res, body) {
   if (req.method === 'POST' && what === 'fault') { faults.push({ ...input, count: input.count ?? 1 }); return json(200, { ok: true }); }
   if (req.method === 'POST' && what === 'fail') { cfn.failures.push(input); return json(200, { ok: true }); }
   if (req.method === 'POST' && what === 'role') { roles.set(input.arn, { external_id: input.external_id }); return json(200, { ok: true }); }
+  if (req.method === 'POST' && what === 'outputs') { cfn.overrideOutputs(input.stack, input.values ?? {}); return json(200, { ok: true }); }
   if (req.method === 'POST' && what === 'instance') { instanceHealth = { ...instanceHealth, ...input }; return json(200, { ok: true }); }
   if (req.method === 'POST' && what === 'ssm') { Object.assign(runCommand, input); return json(200, { ok: true }); }
   if (req.method === 'POST' && what === 'validate') { return json(200, { problems: templateProblems(body) }); }
@@ -220,7 +224,7 @@ const server = http.createServer((req, res) => {
       form = new URLSearchParams(req.method === 'GET' ? req.url.split('?')[1] ?? '' : body);
       action = form.get('Action');
     }
-    const entry = { service, action, iam_action: `${service}:${action}`, access_key_id: auth?.accessKeyId, status: 0 };
+    const entry = { service, action, iam_action: service === 's3' ? S3Double.iamAction(action) : `${service}:${action}`, access_key_id: auth?.accessKeyId, status: 0 };
     res.on('finish', () => { entry.ms = Number(process.hrtime.bigint() - began) / 1e6; });  // time the double spent
     log.push(entry);
     const fail = (e) => {
@@ -239,6 +243,7 @@ const server = http.createServer((req, res) => {
       const fault = faults.find((f) => f.count > 0 && (!f.action || f.action === action));
       if (fault) {
         fault.count -= 1;
+        if (fault.kind === 'error') return fail(new ApiError(fault.status ?? 400, fault.code ?? 'ValidationError', fault.message ?? ''));
         if (fault.kind === 'throttle') return fail(new ApiError(400, service === 'ssm' ? 'ThrottlingException' : service === 'ec2' ? 'RequestLimitExceeded' : 'Throttling', 'Rate exceeded'));
         return fail(new ApiError(500, service === 'ssm' ? 'InternalServerError' : 'InternalFailure', 'We encountered an internal error. Please try again.', 'Receiver'));
       }

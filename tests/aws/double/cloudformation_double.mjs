@@ -108,6 +108,19 @@ export class CloudFormationDouble {
     this.region = 'us-east-1';
     this.readTemplateUrl = () => { throw validation('TemplateURL must be a supported URL.'); };
     this.templateUrls = []; // every TemplateURL read, for tests
+    this.outputOverrides = new Map(); // stack name -> {OutputKey: value} (tests point Outputs at local servers)
+  }
+
+  /** The stack's Outputs say `values` from now on (only for keys its template declares). */
+  overrideOutputs(name, values) {
+    this.outputOverrides.set(name, { ...(this.outputOverrides.get(name) ?? {}), ...values });
+    const stack = this.findStack(name);
+    if (stack) stack.outputs = this.withOverrides(stack, stack.outputs);
+  }
+
+  withOverrides(stack, outputs) {
+    const values = this.outputOverrides.get(stack.name) ?? {};
+    return outputs.map((o) => (o.key in values ? { ...o, value: String(values[o.key]) } : o));
   }
 
   findStack(nameOrId, { includeDeleted = false } = {}) {
@@ -350,7 +363,7 @@ export class CloudFormationDouble {
       this.event(stack, step.logical, step.type, 'UPDATE_COMPLETE');
     } else if (step.op === 'finish') {
       if (step.status === 'CREATE_COMPLETE' || step.status === 'UPDATE_COMPLETE') {
-        stack.outputs = Object.entries(stack.template.Outputs ?? {}).map(([k, o]) => ({ key: k, value: evaluate(stack, o.Value), description: o.Description }));
+        stack.outputs = this.withOverrides(stack, Object.entries(stack.template.Outputs ?? {}).map(([k, o]) => ({ key: k, value: evaluate(stack, o.Value), description: o.Description })));
         if (stack.changeSet) stack.changeSet.executionStatus = 'EXECUTE_COMPLETE';
       }
       if (step.restore) {

@@ -47,6 +47,12 @@ void StartDeployment(StepContext& ctx) {
     json& s = ctx.state;
     if (!s.is_object()) s = json::object();
     if (s.value("deployment_id", "") == ctx.deployment_id) return;
+    // A deployment that ended without removing its staged template (the gateway died and the job was given
+    // up, or the target threw): its object is removed by the next step that reaches AWS (RemoveLeftovers).
+    if (s.contains("staged_template")) {
+        if (!s.contains("staged_leftovers")) s["staged_leftovers"] = json::array();
+        s["staged_leftovers"].push_back(s["staged_template"]);
+    }
     for (const char* key : {"phase", "change_set_name", "change_set_id", "change_set_type", "changes", "no_changes",
                             "last_event_id", "completed", "first_failure", "poll_ms", "destroy_phase",
                             "staged_template", "backup_command_id"}) {
@@ -57,6 +63,8 @@ void StartDeployment(StepContext& ctx) {
 
 // CloudFormation reads at most this many bytes from a TemplateURL.
 constexpr std::size_t kMaxTemplateUrlBytes = 1000000;
+// Staged templates live under this prefix of the staging bucket, which a lifecycle rule expires after a day.
+constexpr const char* kStagingPrefix = "templates/";
 
 std::string Str(const json& s, const char* key) { return s.contains(key) && s[key].is_string() ? s[key].get<std::string>() : ""; }
 
@@ -247,13 +255,24 @@ private:
     // [SECTION] provision
 
     StepResult Provision(StepContext& ctx) {
-        json& s = ctx.state;
-        const std::string stack_name = plan::StackName(ctx.plan);
-        s["stack_name"] = stack_name;
-        s["region"] = ctx.plan.cloud.region;
+        ctx.state["stack_name"] = plan::StackName(ctx.plan);
+        ctx.state["region"] = ctx.plan.cloud.region;
         auto calls = Connect(ctx);
         if (!calls) return FromError(ctx, "AWS credentials", calls.error());
-        const aws::CallContext& c = calls->ctx;
+        RemoveLeftovers(ctx, calls->ctx);
+        StepResult r = ProvisionWith(ctx, calls->ctx);
+        // A deployment that ends here never reuses its staged template: remove it on every failure, not only
+        // the ones below that know about it (after execute it is already gone).
+        if (r.kind == StepResult::Kind::Failed && ctx.state.contains("staged_template")) {
+            Unstage(ctx, calls->ctx);
+            ctx.save();
+        }
+        return r;
+    }
+
+    StepResult ProvisionWith(StepContext& ctx, const aws::CallContext& c) {
+        json& s = ctx.state;
+        const std::string stack_name = plan::StackName(ctx.plan);
         std::string phase = s.value("phase", "parameters");
 
         if (phase == "parameters") {
@@ -491,11 +510,17 @@ private:
             }
             bucket = "cloudsketch-templates-" + account + "-" + c.region;
         }
-        const aws::s3::ObjectRef object{bucket, "templates/" + ctx.plan.id + "/" + ctx.deployment_id + ".json"};
+        const aws::s3::ObjectRef object{bucket, std::string(kStagingPrefix) + ctx.plan.id + "/" + ctx.deployment_id + ".json"};
+        auto url = aws::s3::ObjectUrl(c, object);
+        if (!url) return FromError(ctx, "the template's S3 URL", url.error());
+        // Recorded before the upload: a gateway killed during PutObject still knows what to remove.
+        s["staged_template"] = {{"bucket", bucket}, {"key", object.key}, {"url", *url}, {"owner", account}};
+        ctx.save();
         auto put = aws::s3::PutObject(c, object, text, "application/json", account);
         if (!put && put.error().code == "NoSuchBucket" && o_.template_bucket.empty()) {
             auto made = aws::s3::CreateBucket(c, bucket);
             if (!made) {
+                s.erase("staged_template");
                 if (made.error().code == "BucketAlreadyExists") {
                     return StepResult::Failed("another AWS account owns the bucket name " + bucket + " (for staging "
                                               "templates); ask the operator to set CS_AWS_TEMPLATE_BUCKET");
@@ -503,8 +528,15 @@ private:
                 return FromError(ctx, "creating the S3 bucket " + bucket + " for large templates", made.error());
             }
             ctx.event("info", "created the S3 bucket " + bucket + " for templates over 51,200 bytes");
+            // The backstop for objects no end path removed (a gateway that never came back): S3 expires them.
+            auto rule = aws::s3::PutExpiryRule(c, bucket, "cloudsketch-expire-staged-templates", kStagingPrefix, 1, account);
+            if (!rule) {
+                ctx.event("warning", "could not give " + bucket + " its rule expiring staged templates after a day (" +
+                                         Describe(rule.error()) + "); staged templates are still removed after each deployment");
+            }
             put = aws::s3::PutObject(c, object, text, "application/json", account);
         }
+        if (!put) s.erase("staged_template");  // not written (a retry records it again)
         if (!put && put.error().code == "AccessDenied" && !account.empty()) {
             // x-amz-expected-bucket-owner did not match, or the role may not write there.
             return StepResult::Failed("the S3 bucket " + bucket + " refused the template (" + Describe(put.error()) +
@@ -512,9 +544,6 @@ private:
                                       "CS_AWS_TEMPLATE_BUCKET) or your role lacks s3:PutObject on it");
         }
         if (!put) return FromError(ctx, "uploading the template to s3://" + bucket, put.error());
-        auto url = aws::s3::ObjectUrl(c, object);
-        if (!url) return FromError(ctx, "the template's S3 URL", url.error());
-        s["staged_template"] = {{"bucket", bucket}, {"key", object.key}, {"url", *url}, {"owner", account}};
         ctx.event("info", "the template is " + std::to_string(text.size()) + " bytes, above the 51,200 bytes "
                           "CloudFormation takes inline: staged at s3://" + bucket + "/" + object.key);
         return StepResult::Done();
@@ -525,16 +554,29 @@ private:
     void Unstage(StepContext& ctx, const aws::CallContext& c) {
         json& s = ctx.state;
         if (!s.contains("staged_template")) return;
-        const json t = s["staged_template"];
+        RemoveStaged(ctx, c, s["staged_template"]);
+        s.erase("staged_template");
+    }
+
+    // Objects staged by earlier deployments of this plan that ended before removing them (StartDeployment).
+    void RemoveLeftovers(StepContext& ctx, const aws::CallContext& c) {
+        json& s = ctx.state;
+        if (!s.contains("staged_leftovers")) return;
+        for (const json& t : s["staged_leftovers"]) RemoveStaged(ctx, c, t);
+        s.erase("staged_leftovers");
+        ctx.save();
+    }
+
+    // S3 answers 204 for an object that is already gone, so removing twice is harmless.
+    void RemoveStaged(StepContext& ctx, const aws::CallContext& c, const json& t) {
         const aws::s3::ObjectRef object{Str(t, "bucket"), Str(t, "key")};
         auto gone = aws::s3::DeleteObject(c, object, Str(t, "owner"));
         if (!gone) {
             ctx.event("warning", "could not remove the staged template s3://" + object.bucket + "/" + object.key + ": " +
-                                     Describe(gone.error()));
+                                     Describe(gone.error()) + " (the bucket's lifecycle rule expires it after a day)");
         } else {
             ctx.event("info", "removed the staged template s3://" + object.bucket + "/" + object.key);
         }
-        s.erase("staged_template");
     }
 
     // -----------------------------------------------------------------------------------------------
@@ -744,9 +786,8 @@ void AwsTarget::CheckPostgresFromGateway(StepContext& ctx, Health& h) {
 // pg_basebackup into the stack's S3 bucket, then its restore check when the plan validates backups) and runs it
 // from cron. On demand, the gateway runs the same script through SSM Run Command (AWS-RunShellScript) and
 // follows the invocation. That needs the instance to be managed by Systems Manager: the SSM agent (Amazon Linux
-// and Ubuntu images have it, Debian's do not) and a way to register, which the stack's instance role does not
-// grant; the account's Default Host Management Configuration does (it works with IMDSv2, which the templates
-// require). Without it SSM answers InvalidInstanceId and the backup fails saying so.
+// and Ubuntu images have it, Debian's do not) and the right to register, which the stack's instance role grants
+// (AmazonSSMManagedInstanceCore). Without an agent SSM answers InvalidInstanceId and the backup fails saying so.
 
 StepResult AwsTarget::Backup(StepContext& ctx, bool validate) {
     StartDeployment(ctx);
@@ -770,9 +811,11 @@ StepResult AwsTarget::Backup(StepContext& ctx, bool validate) {
             if (sent.error().code == "InvalidInstanceId") {
                 return StepResult::Failed(
                     "Systems Manager does not manage the server(s) " + ids.dump() + ", so the gateway cannot run their "
-                    "backup script: turn on Default Host Management Configuration in Systems Manager (Fleet Manager) "
-                    "for " + c.region + " or give the instances AmazonSSMManagedInstanceCore; Debian images have no SSM "
-                    "agent. Scheduled backups keep running from cron into the stack's S3 bucket.");
+                    "backup script: their image needs the SSM agent (Amazon Linux 2023 and Ubuntu images have it, "
+                    "Debian's do not), and a stack deployed before its instance role carried "
+                    "AmazonSSMManagedInstanceCore needs a redeploy (or Default Host Management Configuration in "
+                    "Systems Manager for " + c.region + "). Scheduled backups keep running from cron into the "
+                    "stack's S3 bucket.");
             }
             return FromError(ctx, "starting the backup through SSM Run Command", sent.error());
         }
@@ -815,6 +858,7 @@ StepResult AwsTarget::Destroy(StepContext& ctx, bool final_backup) {
     auto calls = Connect(ctx);
     if (!calls) return FromError(ctx, "AWS credentials", calls.error());
     const aws::CallContext& c = calls->ctx;
+    RemoveLeftovers(ctx, c);
     std::string phase = s.value("destroy_phase", "delete");
     if (phase == "delete") {
         if (final_backup) {

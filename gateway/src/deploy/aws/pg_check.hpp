@@ -9,11 +9,12 @@ namespace gw::deploy::awsdeploy {
 
 struct PgCheck {
     enum class Outcome { Ok, Unreachable, Failed } outcome = Outcome::Unreachable;
-    std::string detail;  // Failed: PostgreSQL's or libpq's message (never the password)
+    std::string detail;  // Failed: why, in plain words with PostgreSQL's or libpq's message (never the password)
 };
 
-// Pings host:port, then logs in as user/password to dbname (sslmode=require) and runs SELECT 1, each
-// within timeout_s seconds.
+// Pings host:port (no credentials), then logs in as user/password to dbname and runs SELECT 1, each within
+// timeout_s seconds. The login insists on TLS (sslmode=require): a server that does not offer it is Failed
+// ("does not offer TLS"), and the password is never sent in clear.
 PgCheck CheckPostgres(const std::string& host, int port, const std::string& dbname, const std::string& user,
                       const std::string& password, int timeout_s = 3);
 
