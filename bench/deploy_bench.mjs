@@ -12,8 +12,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { postmastersUnder } from '../tests/lib/postmasters.mjs';
+import { startGateway } from '../tests/lib/gateway.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, def) => {
@@ -46,8 +46,7 @@ const as = serverUser();
 
 const root = mkdtempSync(join(tmpdir(), 'cs-deploy-bench-'));
 chmodSync(root, 0o711);
-const children = [];
-let gateway;
+let gateway;  // tests/lib/gateway.mjs
 let token;
 
 function cleanup() {
@@ -55,34 +54,11 @@ function cleanup() {
   for (const pid of postmastersUnder(root)) {
     try { process.kill(pid, 'SIGQUIT'); } catch { /* gone */ }
   }
-  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-}
-
-async function startGateway() {
-  const child = spawn(bin, ['--port', '0', '--bind', '127.0.0.1', '--data-dir', join(root, 'data')], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-    // The default monitor period and lease: what a user runs.
-    env: { ...process.env, CS_DEFAULT_PROVIDER: 'local' },
-  });
-  children.push(child);
-  const line = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('gateway did not start within 20 s')), 20000);
-    createInterface({ input: child.stdout }).once('line', (l) => { clearTimeout(timer); resolve(l); });
-    child.once('exit', (code) => reject(new Error(`gateway exited with ${code}`)));
-  });
-  const match = /listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line);
-  if (!match) throw new Error(`unexpected startup line: ${line}`);
-  return { child, base: match[1] };
 }
 
 async function call(method, path, body) {
-  const headers = { Authorization: `Bearer ${token}` };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(gateway.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: res.status, json, text };
+  const r = await gateway.api(method, path, token, body);
+  return { status: r.status, json: r.body, text: r.text };
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -182,7 +158,8 @@ async function sampleLatency(ids, deploymentIds, until) {
 }
 
 async function main() {
-  gateway = await startGateway();
+  // The default monitor period and lease: what a user runs.
+  gateway = await startGateway({ siteDir: null, dataDir: join(root, 'data'), env: { CS_DEFAULT_PROVIDER: 'local' } });
   const signup = await call('POST', '/v1/auth/signup', { email: 'bench@example.com', password: 'deploy-bench-123' });
   if (signup.status !== 201) throw new Error(`signup: ${signup.status} ${signup.text}`);
   token = signup.json.token;
@@ -258,10 +235,7 @@ try {
 } catch (e) {
   console.error(`deploy_bench: ${e.stack || e}`);
 } finally {
-  if (gateway?.child.exitCode === null) {
-    gateway.child.kill('SIGTERM');
-    await new Promise((r) => gateway.child.once('exit', r));
-  }
+  if (gateway) await gateway.stop();
   cleanup();
   rmSync(root, { recursive: true, force: true });
 }

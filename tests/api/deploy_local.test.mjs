@@ -4,49 +4,33 @@
 // with a replica, and a gateway killed with SIGKILL mid-deployment that finishes on restart with one server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFile } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtempSync, rmSync, existsSync, chmodSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { postmastersUnder } from '../lib/postmasters.mjs';
 import { eventually } from '../lib/eventually.mjs';
+import { startGateway as startGatewayProcess } from '../lib/gateway.mjs';
 
 const bin = process.env.CS_GATEWAY_BIN;
 const psql = '/usr/bin/psql';
-let root;        // temp folder: data/ is the gateway's data dir
-let gateway;     // { child, base }
+let root;        // temp folder: data/ is the gateway's data dir, kept across the kill -9 test's two runs
+let gateway;     // tests/lib/gateway.mjs
 let token;
 
-async function startGateway() {
-  const child = spawn(bin, ['--port', '0', '--bind', '127.0.0.1', '--data-dir', join(root, 'data')], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-    env: { ...process.env, CS_MONITOR_INTERVAL_SECONDS: '1', CS_DEPLOY_LEASE_SECONDS: '2', CS_DEFAULT_PROVIDER: 'local' },
+function startGateway() {
+  return startGatewayProcess({
+    siteDir: null,
+    dataDir: join(root, 'data'),
+    env: { CS_MONITOR_INTERVAL_SECONDS: '1', CS_DEPLOY_LEASE_SECONDS: '2', CS_DEFAULT_PROVIDER: 'local' },
   });
-  const line = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('gateway did not start within 30 s')), 30000);
-    createInterface({ input: child.stdout }).once('line', (l) => { clearTimeout(timer); resolve(l); });
-    child.once('exit', (code) => reject(new Error(`gateway exited with ${code}`)));
-  });
-  const match = /listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line);
-  assert.ok(match, `unexpected startup line: ${line}`);
-  return { child, base: match[1] };
 }
 
-function stopGateway(signal = 'SIGTERM') {
-  if (gateway && gateway.child.exitCode === null) process.kill(gateway.child.pid, signal);
-  return new Promise((resolve) => (gateway.child.exitCode !== null ? resolve() : gateway.child.once('exit', resolve)));
-}
-
+// {status, json, text}: the gateway's answer to the signed-up user.
 async function call(method, path, body) {
-  const headers = { Authorization: `Bearer ${token}` };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(gateway.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: res.status, json, text };
+  const r = await gateway.api(method, path, token, body);
+  return { status: r.status, json: r.body, text: r.text };
 }
 
 function localPlan(name, { replicas = 0, maxConnections = 100 } = {}) {
@@ -119,7 +103,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (gateway) await stopGateway();
+  if (gateway) await gateway.stop();
   // Whatever a failed test left running: stop it by PID, then remove the files.
   if (root) {
     for (const pid of postmastersUnder(root)) { try { process.kill(pid, 'SIGQUIT'); } catch { /* gone */ } }
@@ -231,7 +215,7 @@ test('kill -9 of the gateway mid-deployment: after a restart it finishes with on
     assert.ok(Date.now() < deadline, 'the deployment never reached install');
     await new Promise((r) => setTimeout(r, 20));
   }
-  await stopGateway('SIGKILL');
+  await gateway.stop('SIGKILL');
   gateway = await startGateway();
   await waitForLight(id, 'green', { timeoutMs: 120000 });
   const d = await waitForDeployment(deploy.json.deployment.id);

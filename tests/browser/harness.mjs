@@ -7,11 +7,11 @@
 // widgetGone, or tests/lib/eventually.mjs for the server, files and processes, each failing with what it
 // saw. Never a fixed number of frames or milliseconds before asserting on something a request, a timer or
 // another process changes; waitFrames is only for input the app itself orders frame by frame.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { startGateway as startGatewayProcess } from '../lib/gateway.mjs';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('../node_modules/playwright-core');
@@ -50,50 +50,11 @@ export async function launchBrowser({ viewport = { width: 1280, height: 800 }, d
   };
 }
 
-// Starts CS_GATEWAY_BIN on 127.0.0.1 with a fresh data dir; resolves once it prints its address.
-// `env` adds to the gateway's environment (e.g. CS_DEFAULT_PROVIDER=local for real local deployments).
+// A gateway serving the built site (CS_SITE_DIR) with a fresh data dir: tests/lib/gateway.mjs, which the
+// API tests and benchmarks share. `env` adds to the gateway's environment (e.g. CS_DEFAULT_PROVIDER=local).
 export async function startGateway({ siteDir = process.env.CS_SITE_DIR, env = {} } = {}) {
-  const bin = process.env.CS_GATEWAY_BIN;
-  if (!bin) throw new Error('CS_GATEWAY_BIN is not set');
   if (!siteDir) throw new Error('CS_SITE_DIR is not set');
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'cs-gateway-'));
-  const child = spawn(bin, ['--port', '0', '--data-dir', dataDir, '--site-dir', siteDir],
-                      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  let output = '';
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start in 30 s:\n${output}`)), 30000);
-    const onData = (chunk) => {
-      output += chunk;
-      const match = /CloudSketch gateway listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match) { clearTimeout(timer); resolve(match[1]); }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`gateway exited (${code}):\n${output}`)); });
-  });
-  return {
-    url,
-    dataDir,
-    log: () => output,
-    // One API call as the test's own client: {status, body} with body parsed (null when empty).
-    async api(method, path, token, body) {
-      const headers = { Accept: 'application/json' };
-      if (token) headers.Authorization = `Bearer ${token}`;
-      if (body !== undefined) headers['Content-Type'] = 'application/json';
-      const response = await fetch(url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : null };
-    },
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
-      }
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  return startGatewayProcess({ siteDir, env });
 }
 
 // Waits until the app has drawn `frames` more frames (so a click or key press has been processed).
