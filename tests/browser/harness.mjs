@@ -22,7 +22,8 @@ mkdirSync(artifacts, { recursive: true });
 
 // RECIPES.md: WebGL through SwiftShader, and no background traffic on the closed network. A fresh
 // profile each time (Playwright passes it as --user-data-dir), so no state leaks between tests.
-export async function launchBrowser({ viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1 } = {}) {
+// `args` adds Chromium flags (e.g. --host-resolver-rules for an origin that is not secure).
+export async function launchBrowser({ viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1, args = [] } = {}) {
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'cs-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: '/usr/bin/chromium',
@@ -32,7 +33,7 @@ export async function launchBrowser({ viewport = { width: 1280, height: 800 }, d
     args: [
       '--no-sandbox', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
       '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync',
+      '--disable-sync', ...args,
     ],
   });
   await context.addInitScript(pressWatch);
@@ -51,10 +52,11 @@ export async function launchBrowser({ viewport = { width: 1280, height: 800 }, d
 }
 
 // A gateway serving the built site (CS_SITE_DIR) with a fresh data dir: tests/lib/gateway.mjs, which the
-// API tests and benchmarks share. `env` adds to the gateway's environment (e.g. CS_DEFAULT_PROVIDER=local).
-export async function startGateway({ siteDir = process.env.CS_SITE_DIR, env = {} } = {}) {
+// API tests and benchmarks share. `env` adds to the gateway's environment (e.g. CS_DEFAULT_PROVIDER=local),
+// `args` to its command line (e.g. --enable-test-double-target).
+export async function startGateway({ siteDir = process.env.CS_SITE_DIR, env = {}, args = [] } = {}) {
   if (!siteDir) throw new Error('CS_SITE_DIR is not set');
-  return startGatewayProcess({ siteDir, env });
+  return startGatewayProcess({ siteDir, env, args });
 }
 
 // Waits until the app has drawn `frames` more frames (so a click or key press has been processed).

@@ -13,14 +13,16 @@ const kLogLimit = 1 << 20;  // the gateway logs every request; keep the last MiB
 //  dataDir: the gateway's data folder; the caller's to keep (a second run on it continues the first).
 //           When omitted, a fresh temporary one, removed by stop().
 //  env:     added to the gateway's environment (e.g. CS_DEFAULT_PROVIDER=local for real deployments).
+//  args:    added to its command line (e.g. --enable-test-double-target).
 // Resolves to { url, dataDir, child, log(), api(method, path, token, body), stop(signal) }.
-export async function startGateway({ siteDir = process.env.CS_SITE_DIR, dataDir, env = {} } = {}) {
+export async function startGateway({ siteDir = process.env.CS_SITE_DIR, dataDir, env = {}, args: extraArgs = [] } = {}) {
   const bin = process.env.CS_GATEWAY_BIN;
   if (!bin) throw new Error('CS_GATEWAY_BIN is not set');
   const ownsData = !dataDir;
   const data = dataDir ?? mkdtempSync(path.join(tmpdir(), 'cs-gateway-'));
   const args = ['--port', '0', '--bind', '127.0.0.1', '--data-dir', data];
   if (siteDir) args.push('--site-dir', siteDir);
+  args.push(...extraArgs);
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let output = '';
   const url = await new Promise((resolve, reject) => {

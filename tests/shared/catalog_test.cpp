@@ -368,8 +368,37 @@ TEST(CheckHardware, UserImageWithArmTypeIsAWarning) {
     EXPECT_TRUE(CheckHardware(plan).empty());
 }
 
-TEST(CheckHardware, LocalPlansAreSkipped) {
-    EXPECT_TRUE(CheckHardware(PlanWith("local", "", {"anything", 0, 0})).empty());
+// A local VM is the gateway's machine: no region, price or image rules; only a named type must mean a size.
+TEST(CheckHardware, LocalPlansCheckOnlyThatATypeMeansASize) {
+    EXPECT_TRUE(CheckHardware(PlanWith("local", "local", {"t3.medium", 0, 0})).empty());
+    EXPECT_TRUE(CheckHardware(PlanWith("local", "local", {"e2-standard-2", 0, 0})).empty());  // any cloud's type
+    EXPECT_TRUE(CheckHardware(PlanWith("local", "local", {"", 64, 512})).empty());  // no catalogue fit needed
+    const Diagnostics d = CheckHardware(PlanWith("local", "local", {"anything", 0, 0}));
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].code, "hardware.instance_type_unknown");
+    EXPECT_EQ(d[0].path, "/components/0/hardware/instance_type");
+    EXPECT_NE(d[0].message.find("gateway's own machine"), std::string::npos) << d[0].message;
+}
+
+TEST(LocalVmSize, DrawnSizeOrTheNamedTypesFromAnyCatalogue) {
+    VmSpec vm;
+    vm.hardware = {"", 3, 6};
+    auto size = LocalVmSize(vm);
+    ASSERT_TRUE(size);
+    EXPECT_EQ(size->vcpus, 3);
+    EXPECT_EQ(size->memory_gib, 6);
+    EXPECT_EQ(size->like, nullptr);
+    vm.hardware = {"e2-standard-4", 0, 0};
+    size = LocalVmSize(vm);
+    ASSERT_TRUE(size);
+    EXPECT_EQ(size->vcpus, 4);
+    EXPECT_EQ(size->memory_gib, 16);
+    ASSERT_NE(size->like, nullptr);
+    EXPECT_EQ(size->like->cloud, "gcp");
+    vm.hardware = {"nonsense", 0, 0};
+    EXPECT_FALSE(LocalVmSize(vm));
+    vm.hardware = {"", 0, 4};
+    EXPECT_FALSE(LocalVmSize(vm));
 }
 
 }  // namespace

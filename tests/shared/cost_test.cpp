@@ -114,6 +114,7 @@ TEST(Cost, UnknownTypeAndLocal) {
     EXPECT_TRUE(local.lines.empty());
     EXPECT_EQ(local.total_monthly_usd, 0);
     EXPECT_TRUE(Mentions(local, "no cloud cost"));
+    EXPECT_EQ(FormatCostEstimate(local).rfind("total USD per month: 0.00\n", 0), 0u) << FormatCostEstimate(local);  // no empty table
 }
 
 TEST(Cost, BackupsOffMeansNoBackupLine) {

@@ -43,6 +43,24 @@ TEST(EditorCanvasLabels, FollowEditsUndoAndHostChanges) {
     EXPECT_TRUE(labels.Of(doc.Plan(), doc.Version(), "", "").empty());
 }
 
+// A local plan's VM is the gateway's machine: named so, with the size PostgreSQL is tuned for, on two lines.
+TEST(EditorCanvasLabels, ALocalVmIsThisMachine) {
+    plan::Plan local = plan::DefaultPlan("Here");
+    local.cloud = {"local", "local"};  // the default plan's VM is a t3.medium: sized like one (2 vCPU, 4 GiB)
+    Document doc;
+    doc.Load(local);
+    CanvasLabels labels;
+    const NodeLabel& vm = labels.Of(doc.Plan(), doc.Version(), "", "")[0];
+    EXPECT_EQ(vm.detail, "vm-1 · this machine · 2 vCPU, 4 GiB");
+    EXPECT_EQ(vm.detail.substr(0, vm.line1_end), "vm-1 · this machine");
+    EXPECT_EQ(vm.detail.substr(vm.line2_begin), "2 vCPU, 4 GiB");
+
+    plan::Component sized = doc.Plan().components[0];
+    std::get<plan::VmSpec>(sized.spec).hardware = {"", 8, 32};
+    doc.SetComponent(sized, "Size");
+    EXPECT_EQ(labels.Of(doc.Plan(), doc.Version(), "", "")[0].detail, "vm-1 · this machine · 8 vCPU, 32 GiB");
+}
+
 // Two lines, split before the last part: every version, size and host name is read whole.
 TEST(EditorCanvasLabels, SplitTheDetailBeforeItsLastPart) {
     Document doc;

@@ -119,6 +119,27 @@ TEST_F(EditorDocument, HeaderEditsUndo) {
     EXPECT_FALSE(doc.CanUndo());
 }
 
+// Another cloud has other instance types: the VM keeps its size as vCPU + RAM, in the same undo step.
+TEST_F(EditorDocument, SwitchingCloudKeepsEachVmsSize) {
+    const std::string before = Dump();
+    ASSERT_EQ(Vm(doc, "vm-1").hardware.instance_type, "t3.medium");
+    doc.SetHeader({"Orders", plan::Environment::Development, {"gcp", "us-central1"}}, "Set plan cloud", "plan/cloud/provider");
+    EXPECT_EQ(Vm(doc, "vm-1").hardware.instance_type, "");
+    EXPECT_EQ(Vm(doc, "vm-1").hardware.vcpus, 2);
+    EXPECT_EQ(Vm(doc, "vm-1").hardware.memory_gib, 4);
+    EXPECT_EQ(Vm(doc, "vm-1").os.distribution, "ubuntu") << "no Amazon Linux image on GCP";
+    EXPECT_EQ(Vm(doc, "vm-1").os.version, "24.04");
+    EXPECT_FALSE(doc.HasErrors()) << "GCP picks its own type for 2 vCPU / 4 GiB";
+    doc.SetHeader({"Orders", plan::Environment::Development, {"azure", "eastus"}}, "Set plan cloud", "plan/cloud/provider");
+    EXPECT_FALSE(doc.HasErrors());
+    doc.Undo();
+    doc.Undo();
+    EXPECT_EQ(Dump(), before) << "each switch undoes exactly";
+
+    doc.SetHeader({"Orders", plan::Environment::Development, {"local", "local"}}, "Set plan cloud");
+    EXPECT_EQ(Vm(doc, "vm-1").hardware.instance_type, "t3.medium") << "a local plan is sized like any catalogue type";
+}
+
 TEST_F(EditorDocument, DeleteRestoresOrderOnUndo) {
     doc.AddComponent(ComponentKind::Vm, {0, 400});  // vm-2 at index 2
     const std::string before = Dump();

@@ -51,6 +51,23 @@ TEST(EditorPreviews, PostgresConfHasReasonsAndFollowsTheHost) {
     EXPECT_NE(BuildPreview(p, PreviewKind::PostgresConf).text.find("Not tuned yet"), std::string::npos);
 }
 
+// A local plan runs on the gateway's machine: tuned for the size its VM asks (here a t3.medium's), as the
+// local target does, and no cloud template or cost.
+TEST(EditorPreviews, LocalPlanIsTunedForItsVmAndCostsNothing) {
+    plan::Plan p = plan::DefaultPlan();
+    p.cloud = {"local", "local"};
+    const Preview conf = BuildPreview(p, PreviewKind::PostgresConf);
+    EXPECT_NE(conf.text.find("# Runs on the gateway's own machine: tuned for 2 vCPU, 4 GiB"), std::string::npos) << conf.text;
+    EXPECT_NE(conf.text.find("shared_buffers = 1GB"), std::string::npos) << conf.text;
+    std::get<plan::VmSpec>(p.components[0].spec).hardware = {"", 4, 16};
+    EXPECT_NE(BuildPreview(p, PreviewKind::PostgresConf).text.find("shared_buffers = 4GB"), std::string::npos);
+    const Preview aws = BuildPreview(p, PreviewKind::Aws);
+    EXPECT_TRUE(aws.filename.empty());
+    EXPECT_NE(aws.text.find("gateway's own machine"), std::string::npos) << aws.text;
+    const Preview cost = BuildPreview(p, PreviewKind::Cost);
+    EXPECT_NE(cost.text.find("no cloud cost"), std::string::npos) << cost.text;
+}
+
 TEST(EditorPreviews, CostHasATotal) {
     const Preview cost = BuildPreview(plan::DefaultPlan(), PreviewKind::Cost);
     EXPECT_NE(cost.text.find("t3.medium"), std::string::npos) << cost.text;

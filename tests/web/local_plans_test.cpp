@@ -134,6 +134,78 @@ TEST(LocalPlans, DeletedElsewhereKeepMineIsCreatedAgainTakeTheirsDrops) {
     EXPECT_EQ(drop.Find("p_a"), nullptr);
 }
 
+// Offline deletes: a tombstone, hidden work for the sync, checked against the revision the user deleted.
+TEST(LocalPlans, DeleteOfAPlanTheServerNeverHadIsImmediate) {
+    LocalPlans plans;
+    plans.Save("local-1", Doc("Draft"), "2026-11-24T03:00:00.000Z");
+    EXPECT_FALSE(plans.MarkDeleted("local-1", "2026-11-24T03:00:01.000Z"));
+    EXPECT_EQ(plans.Find("local-1"), nullptr);
+    EXPECT_EQ(plans.PendingCount(), 0);
+    EXPECT_TRUE(plans.ToDelete().empty());
+}
+
+TEST(LocalPlans, DeleteOfASyncedPlanIsATombstoneToSend) {
+    LocalPlans plans;
+    plans.Accept("p_a", Resource("p_a", 3, "A"), 0);
+    plans.Save("p_a", Doc("edited, then deleted"), "2026-11-24T03:00:00.000Z");
+    plans.Accept("p_b", Resource("p_b", 1, "B"), 0);
+    EXPECT_TRUE(plans.MarkDeleted("p_b", "2026-11-24T03:00:02.000Z"));
+    EXPECT_TRUE(plans.MarkDeleted("p_a", "2026-11-24T03:00:03.000Z"));
+    const LocalPlan* a = plans.Find("p_a");
+    ASSERT_NE(a, nullptr);
+    EXPECT_TRUE(a->deleted);
+    EXPECT_EQ(a->pending, 0) << "its unsynced save is dropped with it";
+    EXPECT_EQ(a->base_revision, 3) << "deleted at the revision the user had";
+    EXPECT_TRUE(plans.ToSync().empty());
+    EXPECT_EQ(plans.ToDelete(), (std::vector<std::string>{"p_b", "p_a"})) << "oldest delete first";
+    EXPECT_EQ(plans.PendingCount(), 2) << "one unsynced change per tombstone";
+
+    // A listing that still has them neither fetches nor revives them; one without p_b ends its tombstone.
+    EXPECT_TRUE(plans.MergeListing({Summary("p_a", 3, "A"), Summary("p_b", 1, "B")}).empty());
+    EXPECT_TRUE(plans.Find("p_a")->deleted);
+    plans.MergeListing({Summary("p_a", 4, "A changed")});
+    EXPECT_EQ(plans.Find("p_b"), nullptr) << "gone from the server too: nothing left to do";
+    EXPECT_EQ(plans.Find("p_a")->base_revision, 3) << "the listing does not move what the user deleted";
+}
+
+TEST(LocalPlans, TombstoneChangedElsewhereDeleteAnywayOrKeepTheirs) {
+    auto tombstone = [] {
+        LocalPlans plans;
+        plans.Accept("p_a", Resource("p_a", 1, "A"), 0);
+        plans.MarkDeleted("p_a", "2026-11-24T03:00:00.000Z");
+        plans.SetConflict("p_a", ServerVersion{2, Doc("theirs"), false});
+        return plans;
+    };
+    LocalPlans anyway = tombstone();
+    EXPECT_TRUE(anyway.ToDelete().empty()) << "nothing is sent while the user has not chosen";
+    EXPECT_EQ(anyway.ConflictCount(), 1);
+    anyway.Resolve("p_a", /*keep_mine=*/true);
+    EXPECT_EQ(anyway.ToDelete(), std::vector<std::string>{"p_a"});
+    EXPECT_EQ(anyway.Find("p_a")->base_revision, 2) << "deletes exactly the version the user saw";
+
+    LocalPlans keep = tombstone();
+    keep.Resolve("p_a", /*keep_mine=*/false);
+    const LocalPlan* back = keep.Find("p_a");
+    ASSERT_NE(back, nullptr);
+    EXPECT_FALSE(back->deleted);
+    EXPECT_EQ(back->Name(), "theirs");
+    EXPECT_EQ(back->base_revision, 2);
+    EXPECT_EQ(keep.PendingCount(), 0);
+    EXPECT_TRUE(keep.ToDelete().empty());
+}
+
+TEST(LocalPlans, TombstoneSurvivesStorage) {
+    LocalPlans plans;
+    plans.Accept("p_a", Resource("p_a", 5, "A"), 0);
+    plans.MarkDeleted("p_a", "2026-11-24T03:00:00.000Z");
+    LocalPlans loaded;
+    loaded.Load({{"plans/u@x/p_a", LocalPlans::Serialize(*plans.Find("p_a"))}}, "plans/u@x/");
+    ASSERT_NE(loaded.Find("p_a"), nullptr);
+    EXPECT_TRUE(loaded.Find("p_a")->deleted);
+    EXPECT_EQ(loaded.Find("p_a")->base_revision, 5);
+    EXPECT_EQ(loaded.ToDelete(), std::vector<std::string>{"p_a"});
+}
+
 TEST(LocalPlans, QueueIsOldestChangeFirst) {
     LocalPlans plans;
     plans.Save("local-b", Doc("B"), "2026-11-24T03:00:02.000Z");

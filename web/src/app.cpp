@@ -1,7 +1,10 @@
 #include "app.hpp"
 
 #include <algorithm>
+#include <string>
 #include <utility>
+
+#include <imgui.h>
 
 #include "plan/json.hpp"
 #include "plan/validate.hpp"
@@ -37,6 +40,24 @@ Session LoadSession() {
     return session;
 }
 
+// Ctrl+C / Ctrl+X in any ImGui text field (a preview, a connection line): Emscripten's GLFW drops clipboard
+// text, so it goes to the system clipboard through platform::CopyText (the key press is the user gesture;
+// no box to leave it in if the browser refuses). Ctrl+V inside the app pastes the last text copied in it:
+// reading the system clipboard needs a paste event the canvas does not get.
+std::string& LastCopied() {
+    static std::string text;
+    return text;
+}
+
+void RouteImGuiClipboard() {
+    ImGuiIO& io = ImGui::GetIO();
+    io.SetClipboardTextFn = [](void*, const char* text) {
+        LastCopied() = text ? text : "";
+        platform::CopyText(LastCopied(), 0, 0, 0, 0);
+    };
+    io.GetClipboardTextFn = [](void*) -> const char* { return LastCopied().c_str(); };
+}
+
 }  // namespace
 
 std::string_view ScreenName(Screen screen) {
@@ -53,6 +74,7 @@ std::string_view ScreenName(Screen screen) {
 
 App::App() {
     platform::CaptureEditorShortcuts();
+    RouteImGuiClipboard();
     Session stored = LoadSession();
     if (stored.token.empty()) {
         state_.screen = platform::StartMode() == "signup" ? Screen::Signup : Screen::Login;
@@ -401,18 +423,13 @@ void App::SaveLocally(SaveKind kind) {
 
 void App::DeletePlan(const std::string& id) {
     const LocalPlan* local = local_.Find(id);
-    if (local != nullptr && local->server_id.empty()) {  // never reached the server: nothing to ask it
-        state_.dashboard.notice = "Deleted \"" + local->Name() + "\".";
-        local_.Remove(id);
-        platform::DbDelete(db_prefix_ + id);
-        if (state_.screen == Screen::Plan && state_.plan.id == id) {
-            state_.screen = Screen::Dashboard;
-            state_.plan = PlanViewState{};
-        }
-        return RefreshRows();
-    }
+    if (local != nullptr && (local->server_id.empty() || !online_)) return DeleteOnDevice(id);
     const std::string server_id = local != nullptr ? local->server_id : id;
     client_.DeletePlan(server_id, [this, id](ApiResult<Empty> result) {
+        if (!result.ok() && result.error.status == 0) {  // no answer: kept like an offline delete
+            WentOffline();
+            return DeleteOnDevice(id);
+        }
         if (!result.ok() && result.error.status != 404) {  // already gone is what the user wanted
             if (SessionLost(result.error)) return;
             if (state_.screen == Screen::Plan) {
@@ -425,16 +442,10 @@ void App::DeletePlan(const std::string& id) {
         std::string name = "the plan";
         if (const LocalPlan* gone = local_.Find(id)) {
             name = "\"" + gone->Name() + "\"";
-            local_.Remove(id);
-            platform::DbDelete(db_prefix_ + id);
-            RefreshRows();
         } else if (state_.plan.readable && state_.plan.id == id) {
             name = "\"" + state_.plan.editor.doc.Plan().name + "\"";
         }
-        if (state_.screen == Screen::Plan && state_.plan.id == id) {
-            state_.screen = Screen::Dashboard;
-            state_.plan = PlanViewState{};
-        }
+        DeletedFromServer(id);
         state_.dashboard.notice = "Deleted " + name + ".";
         LoadPlans();
     });

@@ -66,6 +66,9 @@ private:
     void Prefetch(const std::string& key);
     void SyncPending();
     void SendChange(const std::string& key);
+    void SendDelete(const std::string& key);   // a tombstone: GET (still at its revision?) then DELETE
+    void DeleteOnDevice(const std::string& id);  // offline: the delete waits as a tombstone
+    void DeletedFromServer(const std::string& key);  // forget it here too; leave its screen
     void FetchConflict(const std::string& key);
     void Resolve(const std::string& key, bool keep_mine);
     void WentOffline();

@@ -104,6 +104,8 @@ struct DeployState {
     bool password_loading = false;
     bool confirm_destroy = false;         // the destroy confirmation is open
     bool show_tab = false;                // bring the Deployment tab to the front on the next frame
+    int copy_ticket = 0;                  // the last Copy's (platform::CopyStatus), 0 = none
+    std::string copy_what;                // what it copied, in words ("psql line"), for its outcome line
     bool JobRunning() const { return job && (job->state == "queued" || job->state == "running"); }
 };
 
@@ -145,6 +147,7 @@ struct ConflictView {
     std::vector<std::string> differences; // JSON pointers where they differ (id/revision aside)
     std::int64_t theirs_revision = 0;
     bool deleted = false;                 // the server no longer has the plan
+    bool mine_deleted = false;            // the user deleted it on this device; it changed on the server
 };
 
 struct SyncState {

@@ -123,6 +123,9 @@ void App::SyncPending() {
     for (const std::string& key : local_.ToSync()) {
         if (sending_.count(key) == 0) SendChange(key);
     }
+    for (const std::string& key : local_.ToDelete()) {
+        if (sending_.count(key) == 0) SendDelete(key);
+    }
 }
 
 void App::SendChange(const std::string& key) {
@@ -165,6 +168,90 @@ void App::SendChange(const std::string& key) {
     }
 }
 
+void App::DeleteOnDevice(const std::string& id) {
+    const LocalPlan* local = local_.Find(id);
+    if (local == nullptr) return;
+    const std::string name = local->Name();
+    if (local_.MarkDeleted(id, NowRfc3339(state_.now_unix))) {
+        Persist(id);
+        state_.dashboard.notice = "Deleted \"" + name + "\" on this device; the server forgets it when you are back "
+                                  "online (unless it was changed there meanwhile).";
+    } else {  // never reached the server: nothing to ask it
+        platform::DbDelete(db_prefix_ + id);
+        state_.dashboard.notice = "Deleted \"" + name + "\".";
+    }
+    if (state_.screen == Screen::Plan && state_.plan.id == id) {
+        state_.screen = Screen::Dashboard;
+        state_.plan = PlanViewState{};
+    }
+    RefreshRows();
+    SyncPending();
+}
+
+void App::DeletedFromServer(const std::string& key) {
+    if (local_.Find(key) != nullptr) {
+        local_.Remove(key);
+        platform::DbDelete(db_prefix_ + key);
+        RefreshRows();
+    }
+    if (state_.screen == Screen::Plan && state_.plan.id == key) {
+        state_.screen = Screen::Dashboard;
+        state_.plan = PlanViewState{};
+    }
+}
+
+// The gateway's DELETE takes no revision, so the tombstone's is checked with a GET just before: a plan
+// changed elsewhere since the user deleted it here becomes a conflict instead of vanishing. (A change
+// landing between the two calls is not caught; the window is one round trip.)
+void App::SendDelete(const std::string& key) {
+    const LocalPlan* plan = local_.Find(key);
+    if (plan == nullptr || !plan->deleted) return;
+    sending_.insert(key);
+    const std::int64_t deleted_at = plan->base_revision;
+    const std::string server_id = plan->server_id;
+    auto gone = [this, key] {
+        sending_.erase(key);
+        online_ = true;
+        DeletedFromServer(key);
+        SyncPending();
+    };
+    client_.GetPlan(server_id, [this, key, deleted_at, server_id, gone](ApiResult<PlanResource> current) {
+        const LocalPlan* plan = local_.Find(key);
+        if (plan == nullptr || !plan->deleted) {
+            sending_.erase(key);
+            return;
+        }
+        if (!current.ok()) {
+            if (current.error.status == 404) return gone();  // deleted elsewhere too
+            sending_.erase(key);
+            if (current.error.status == 0) return WentOffline();
+            SessionLost(current.error);
+            return;  // asked again on the next sync
+        }
+        if (current.value->revision != deleted_at) {
+            sending_.erase(key);
+            local_.SetConflict(key, ServerVersion{current.value->revision, current.value->document, false});
+            Persist(key);
+            RefreshRows();
+            return;
+        }
+        client_.DeletePlan(server_id, [this, key, gone](ApiResult<Empty> result) {
+            if (result.ok() || result.error.status == 404) return gone();
+            sending_.erase(key);
+            if (result.error.status == 0) return WentOffline();
+            if (SessionLost(result.error)) return;
+            // Refused (e.g. 409 plan.deployed: it runs and must be destroyed first): the plan comes back.
+            if (LocalPlan* refused = local_.Find(key)) {
+                refused->deleted = false;
+                Persist(key);
+                state_.dashboard.error = "\"" + refused->Name() + "\" was not deleted: " + result.error.Describe();
+            }
+            RefreshRows();
+            LoadPlans();  // its document may be behind: the listing fetches it
+        });
+    });
+}
+
 void App::FetchConflict(const std::string& key) {
     const LocalPlan* plan = local_.Find(key);
     if (plan == nullptr) return;
@@ -190,8 +277,17 @@ void App::Resolve(const std::string& key, bool keep_mine) {
     LocalPlan* plan = local_.Find(key);
     if (plan == nullptr || !plan->conflict) return;
     const bool deleted = plan->conflict->deleted;
+    const bool tombstone = plan->deleted;
     const std::string name = keep_mine ? plan->Name() : NameOf(plan->conflict->document);
     local_.Resolve(key, keep_mine);
+    if (tombstone && local_.Find(key) != nullptr) {
+        Persist(key);
+        state_.dashboard.notice = keep_mine ? "Deleting \"" + name + "\" as you asked."
+                                            : "\"" + name + "\" is back, as it was changed elsewhere.";
+        RefreshRows();
+        SyncPending();
+        return;
+    }
     const bool viewing = state_.screen == Screen::Plan && state_.plan.id == key;
     if (viewing) state_.plan.warning.clear();
     if (viewing) state_.plan.editor.conflict = false;
@@ -237,6 +333,7 @@ void App::MaybeSync() {
 void App::RefreshRows() {
     std::vector<PlanRow> rows;
     for (const auto& [key, plan] : local_.All()) {
+        if (plan.deleted) continue;  // deleted on this device: gone from view at once
         PlanRow row;
         row.key = key;
         row.summary = plan.summary;
@@ -285,14 +382,16 @@ void App::PublishSyncState() {
     ConflictView view;
     view.key = shown->key;
     view.mine_name = shown->Name();
-    view.mine_json = Readable(shown->document);
+    view.mine_deleted = shown->deleted;
+    view.mine_json = shown->deleted ? "" : Readable(shown->document);
     view.deleted = shown->conflict->deleted;
     view.theirs_revision = shown->conflict->revision;
     if (!view.deleted) {
         view.theirs_name = NameOf(shown->conflict->document);
         view.theirs_json = Readable(shown->conflict->document);
         // nlohmann's diff is an RFC 6902 patch: its paths are where the two versions part.
-        for (const auto& op : nlohmann::json::diff(shown->conflict->document, shown->document)) {
+        for (const auto& op : shown->deleted ? nlohmann::json::array()
+                                             : nlohmann::json::diff(shown->conflict->document, shown->document)) {
             const std::string path = op.value("path", "");
             if (path == "/revision" || path == "/id" || view.differences.size() >= 8) continue;
             if (std::find(view.differences.begin(), view.differences.end(), path) == view.differences.end()) {

@@ -104,6 +104,22 @@ PickRequest PickRequestFor(const Plan& plan, const VmSpec& vm, ArchPreference ar
 // nullptr when the named type is unknown or nothing fits.
 const InstanceType* ResolveInstance(const Plan& plan, const VmSpec& vm);
 
+// ---- Local plans ---------------------------------------------------------------------------------------
+
+// A "local" plan runs on the gateway's own machine: its VM is that machine, nothing is created or billed.
+// What such a VM asks of the machine for PostgreSQL (the local target tunes for it, capped at what the
+// machine really has; the editor's postgresql.conf preview tunes for it uncapped).
+struct LocalSize {
+    int vcpus = 0;
+    double memory_gib = 0;
+    const InstanceType* like = nullptr;  // the catalogue type it is sized like, when given by instance_type
+};
+
+// The size a VM of a local plan asks for: vcpus + memory_gib as drawn, or, when it names an instance type,
+// that type's (looked up in every catalogue, in CatalogClouds() order: "size it like a t3.medium").
+// nullopt when the type is in no catalogue or no size is given.
+std::optional<LocalSize> LocalVmSize(const VmSpec& vm);
+
 // ---- OS images ----------------------------------------------------------------------------------------
 
 enum class ImageKind { SsmParameter, AzureReference, GcpFamily, UserImageId };
@@ -142,7 +158,8 @@ ImageResult ImageForVm(std::string_view cloud, const VmSpec& vm, Arch arch);
 
 // ---- Hardware rules (called from Validate by the lead; not part of Validate's own rule table) ------------
 
-// Catalogue rules for every VM of the plan (skipped for "local" and clouds without a catalogue):
+// Catalogue rules for every VM of the plan (skipped for clouds without a catalogue; for "local" plans only
+// hardware.instance_type_unknown applies, when the type is in no catalogue: see LocalVmSize):
 //   hardware.instance_type_unknown    (error)   not in the catalogue; the message lists the closest names
 //   hardware.instance_type_not_in_region (error) the type is not offered in the plan's region
 //   hardware.no_instance_fits         (error)   sized by vcpus + memory and no priced type in the region fits

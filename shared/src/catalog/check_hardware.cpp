@@ -76,11 +76,29 @@ void CheckVm(const Plan& plan, const VmSpec& vm, const std::string& path, Diagno
     }
 }
 
+// A local VM is the gateway's machine: only its size matters, and a named type must say what size it means.
+void CheckLocalVm(const VmSpec& vm, const std::string& path, Diagnostics& out) {
+    if (vm.hardware.instance_type.empty() || LocalVmSize(vm)) return;
+    out.push_back({Severity::Error, path + "/hardware/instance_type", "hardware.instance_type_unknown",
+                   Quote(vm.hardware.instance_type) +
+                       " is not in any CloudSketch catalogue. A local plan runs on the gateway's own machine: give "
+                       "vcpus and memory_gib (what PostgreSQL may use of it) instead, or a known type such as "
+                       "t3.medium to size it like that one."});
+}
+
 }  // namespace
 
 Diagnostics CheckHardware(const Plan& plan) {
     Diagnostics out;
-    if (Instances(plan.cloud.provider).empty()) return out;  // "local" or a cloud Validate already rejects
+    if (plan.cloud.provider == "local") {
+        for (std::size_t i = 0; i < plan.components.size(); ++i) {
+            if (const auto* vm = std::get_if<VmSpec>(&plan.components[i].spec)) {
+                CheckLocalVm(*vm, "/components/" + std::to_string(i), out);
+            }
+        }
+        return out;
+    }
+    if (Instances(plan.cloud.provider).empty()) return out;  // a cloud Validate already rejects
     for (std::size_t i = 0; i < plan.components.size(); ++i) {
         if (const auto* vm = std::get_if<VmSpec>(&plan.components[i].spec)) {
             CheckVm(plan, *vm, "/components/" + std::to_string(i), out);

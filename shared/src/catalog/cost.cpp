@@ -190,8 +190,11 @@ std::string FormatCostEstimate(const CostEstimate& e) {
     };
     std::size_t item_width = 4;
     for (const CostLine& l : e.lines) item_width = std::max(item_width, l.component.size() + 2 + l.item.size());
-    std::string out = pad("item", item_width, false) + "  " + pad("quantity", 10, true) + "  " + pad("unit", 13, false) +
-                      "  " + pad("unit price", 10, true) + "  " + pad("per month", 10, true) + "\n";
+    std::string out;
+    if (!e.lines.empty()) {  // nothing billed (a local plan): no empty table, just the total and why
+        out = pad("item", item_width, false) + "  " + pad("quantity", 10, true) + "  " + pad("unit", 13, false) + "  " +
+              pad("unit price", 10, true) + "  " + pad("per month", 10, true) + "\n";
+    }
     for (const CostLine& l : e.lines) {
         out += pad(l.component + ": " + l.item, item_width, false) + "  " + pad(Quantity(l.quantity), 10, true) + "  " +
                pad(l.unit, 13, false) + "  " + pad(l.unit_price ? FormatPrice(*l.unit_price) : "no price", 10, true) +

@@ -73,6 +73,18 @@ const InstanceType* ResolveInstance(const Plan& plan, const VmSpec& vm) {
     return PickInstance(PickRequestFor(plan, vm, arch)).type;
 }
 
+std::optional<LocalSize> LocalVmSize(const VmSpec& vm) {
+    const Hardware& hw = vm.hardware;
+    if (hw.instance_type.empty()) {
+        if (hw.vcpus <= 0 || hw.memory_gib <= 0) return std::nullopt;
+        return LocalSize{hw.vcpus, hw.memory_gib, nullptr};
+    }
+    for (const std::string& cloud : CatalogClouds()) {
+        if (const InstanceType* type = FindInstance(cloud, hw.instance_type)) return LocalSize{type->vcpus, type->memory_gib, type};
+    }
+    return std::nullopt;
+}
+
 std::vector<std::string> SimilarInstanceNames(std::string_view cloud, std::string_view name, std::size_t count) {
     std::vector<std::pair<std::size_t, std::string_view>> scored;
     for (const InstanceType& t : Instances(cloud)) scored.emplace_back(detail::EditDistance(name, t.name), t.name);

@@ -2,10 +2,20 @@
 
 #include <cstdio>
 
+#include "plan/catalog.hpp"
+
 namespace ui::editor {
 
 std::string NodeSummary(const plan::Plan& plan, const plan::Component& c) {
     if (const auto* vm = std::get_if<plan::VmSpec>(&c.spec)) {
+        if (plan.cloud.provider == "local") {
+            // The gateway's own machine: its name is what the user needs, then what PostgreSQL may use of it.
+            const auto size = plan::LocalVmSize(*vm);
+            if (!size) return "this machine · size unknown";
+            char text[64];
+            std::snprintf(text, sizeof text, "this machine · %d vCPU, %g GiB", size->vcpus, size->memory_gib);
+            return text;
+        }
         std::string size = vm->hardware.instance_type;
         if (size.empty()) {
             char text[48];

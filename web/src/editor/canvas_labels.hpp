@@ -25,7 +25,8 @@ struct NodeLabel {
 };
 
 // The detail line of `component` in `plan`: a VM's size and disk, a database's version and host
-// ("· no host" when it has none, "· host missing" when its host is not in the plan).
+// ("· no host" when it has none, "· host missing" when its host is not in the plan). In a "local" plan a
+// VM is the gateway's own machine: "this machine · 2 vCPU, 4 GiB" (plan::LocalVmSize), no type or disk.
 std::string NodeSummary(const plan::Plan& plan, const plan::Component& component);
 
 class CanvasLabels {

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "editor/viewport.hpp"
+#include "plan/catalog.hpp"
 
 namespace ui::editor {
 namespace {
@@ -126,6 +127,34 @@ void Document::SetHeader(const PlanHeader& after, std::string label, std::string
     command.merge_key = std::move(merge_key);
     command.header_before = Header();
     command.header_after = after;
+    // A new cloud has its own instance types and images. In the same step, instead of turning into errors:
+    // a VM named by a type the new cloud lacks keeps its size as vCPU + RAM (the new cloud picks its type),
+    // and an OS the new cloud has no image of (Amazon Linux off AWS) becomes Ubuntu 24.04. A local plan
+    // takes any catalogue's type as a size (plan::LocalVmSize) and needs no image, so it changes nothing.
+    const std::string& to = after.cloud.provider;
+    if (to != plan_.cloud.provider && to != "local" && !plan::Images(to).empty()) {
+        for (std::size_t i = 0; i < plan_.components.size(); ++i) {
+            const auto* vm = std::get_if<plan::VmSpec>(&plan_.components[i].spec);
+            if (!vm) continue;
+            plan::Component moved = plan_.components[i];
+            plan::VmSpec& spec = std::get<plan::VmSpec>(moved.spec);
+            const auto size = plan::LocalVmSize(*vm);  // a named type's size, looked up in every catalogue
+            if (!vm->hardware.instance_type.empty() && !plan::FindInstance(to, vm->hardware.instance_type) && size) {
+                spec.hardware = {"", size->vcpus, size->memory_gib};
+            }
+            const auto& images = plan::Images(to);
+            const bool has_image = std::any_of(images.begin(), images.end(), [&](const plan::OsImage& image) {
+                return image.distribution == vm->os.distribution && image.version == vm->os.version;
+            });
+            if (!has_image && vm->image_id.empty()) spec.os = {vm->os.family, "ubuntu", "24.04"};
+            if (spec.hardware.instance_type == vm->hardware.instance_type && spec.os.distribution == vm->os.distribution &&
+                spec.os.version == vm->os.version) {
+                continue;
+            }
+            command.changes.push_back({moved.id, i, plan_.components[i], std::move(moved)});
+        }
+        if (!command.changes.empty()) command.merge_key.clear();  // a step of its own: merging pairs changes by index
+    }
     Execute(std::move(command));
 }
 

@@ -1,5 +1,7 @@
 #include "editor/previews.hpp"
 
+#include <cstdio>
+
 #include "plan/catalog.hpp"
 #include "plan/cost.hpp"
 #include "plan/json.hpp"
@@ -35,6 +37,11 @@ std::string ErrorsText(const plan::Diagnostics& diagnostics) {
 
 Preview Template(const plan::Plan& plan, plan::Target target, std::string title, std::string_view provider) {
     Preview preview{std::move(title), {}, {}, {}};
+    if (plan.cloud.provider == "local") {
+        preview.text = "This plan runs on the gateway's own machine (cloud \"local\"): no " + preview.title +
+                       " document is needed. Set the plan's cloud to \"" + std::string(provider) + "\" to see one.";
+        return preview;
+    }
     if (plan.cloud.provider != provider) {
         preview.text = "This plan runs on \"" + plan.cloud.provider + "\". Set the plan's cloud to \"" +
                        std::string(provider) + "\" (and a region there) to see its " + preview.title + " document.";
@@ -52,6 +59,13 @@ Preview Template(const plan::Plan& plan, plan::Target target, std::string title,
     return preview;
 }
 
+// "2 vCPU, 4 GiB"
+std::string LocalSizeText(const plan::LocalSize& size) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%d vCPU, %g GiB", size.vcpus, size.memory_gib);
+    return text;
+}
+
 Preview PostgresConf(const plan::Plan& plan) {
     Preview preview{"postgresql.conf", FileStem(plan) + ".postgresql.conf", "text/plain", {}};
     for (std::size_t i = 0; i < plan.components.size(); ++i) {
@@ -67,11 +81,20 @@ Preview PostgresConf(const plan::Plan& plan) {
         }
         plan::HostFacts facts;
         facts.disk = vm->disk.type;
-        if (const plan::InstanceType* type = plan::ResolveInstance(plan, *vm)) {
+        if (plan.cloud.provider == "local") {
+            // The gateway's own machine: tuned for what the VM asks, as the local target does (which also caps
+            // it at what the machine has, unknown here).
+            if (const auto size = plan::LocalVmSize(*vm)) {
+                facts.memory_kb = static_cast<std::int64_t>(size->memory_gib * 1024 * 1024);
+                facts.vcpus = size->vcpus;
+                preview.text += "# Runs on the gateway's own machine: tuned for " + LocalSizeText(*size) +
+                                " of it (the gateway uses less if the machine has less).\n";
+            }
+        } else if (const plan::InstanceType* type = plan::ResolveInstance(plan, *vm)) {
             facts.memory_kb = static_cast<std::int64_t>(type->memory_gib * 1024 * 1024);
             facts.vcpus = type->vcpus;
         } else if (vm->hardware.memory_gib > 0) {
-            // No catalogue type (e.g. a "local" plan): tune for the size the user asked for.
+            // No catalogue type: tune for the size the user asked for.
             facts.memory_kb = static_cast<std::int64_t>(vm->hardware.memory_gib * 1024 * 1024);
             facts.vcpus = vm->hardware.vcpus;
         }

@@ -66,6 +66,7 @@ void LocalPlans::Load(const std::vector<std::pair<std::string, std::string>>& ro
         plan.pending = static_cast<int>(Int(j, "pending"));
         plan.sync_error = Str(j, "sync_error");
         plan.changed_at = Str(j, "changed_at");
+        plan.deleted = j.value("deleted", false) && !plan.server_id.empty();
         if (auto conflict = j.find("conflict"); conflict != j.end() && conflict->is_object()) {
             ServerVersion theirs;
             theirs.revision = Int(*conflict, "revision");
@@ -82,6 +83,7 @@ std::string LocalPlans::Serialize(const LocalPlan& plan) {
               {"document", plan.document},          {"summary", SummaryJson(plan.summary)},
               {"pending", plan.pending},            {"sync_error", plan.sync_error},
               {"changed_at", plan.changed_at}};
+    if (plan.deleted) j["deleted"] = true;
     if (plan.conflict) {
         j["conflict"] = {{"revision", plan.conflict->revision},
                          {"document", plan.conflict->document},
@@ -116,8 +118,9 @@ std::vector<std::string> LocalPlans::MergeListing(const std::vector<PlanSummary>
         }
         plan->summary = summary;
         if (plan->conflict && plan->conflict->deleted) plan->conflict.reset();  // it is back after all
-        // Ours is behind the server and has no edits: fetch theirs. With edits, the PUT will tell.
-        if (plan->pending == 0 && (!plan->HasDocument() || plan->base_revision != summary.revision)) {
+        // Ours is behind the server and has no edits: fetch theirs. With edits, the PUT will tell; a
+        // tombstone's delete checks the revision itself.
+        if (plan->pending == 0 && !plan->deleted && (!plan->HasDocument() || plan->base_revision != summary.revision)) {
             fetch.push_back(plan->key);
         }
     }
@@ -125,8 +128,8 @@ std::vector<std::string> LocalPlans::MergeListing(const std::vector<PlanSummary>
         LocalPlan& plan = it->second;
         if (plan.server_id.empty() || listed.count(plan.server_id) != 0) {
             ++it;
-        } else if (plan.pending == 0) {
-            it = plans_.erase(it);  // deleted elsewhere, nothing of ours to lose
+        } else if (plan.pending == 0 || plan.deleted) {
+            it = plans_.erase(it);  // deleted elsewhere: nothing of ours to lose, or what we wanted anyway
         } else {
             if (!plan.conflict) plan.conflict = ServerVersion{0, nullptr, true};
             ++it;
@@ -182,6 +185,21 @@ void LocalPlans::Resolve(const std::string& key, bool keep_mine) {
     if (plan == nullptr || !plan->conflict) return;
     ServerVersion theirs = std::move(*plan->conflict);
     plan->conflict.reset();
+    if (plan->deleted) {
+        if (theirs.deleted) {
+            plans_.erase(key);  // gone on both sides
+        } else if (keep_mine) {
+            plan->base_revision = theirs.revision;  // delete exactly the version the user saw
+            plan->summary.revision = theirs.revision;
+        } else {
+            plan->deleted = false;
+            plan->document = std::move(theirs.document);
+            plan->base_revision = plan->summary.revision = theirs.revision;
+            plan->pending = 0;
+            plan->sync_error.clear();
+        }
+        return;
+    }
     if (theirs.deleted) {
         if (keep_mine) {
             plan->server_id.clear();  // sent again with POST: a new plan with our content
@@ -202,9 +220,23 @@ void LocalPlans::Resolve(const std::string& key, bool keep_mine) {
 
 void LocalPlans::Remove(const std::string& key) { plans_.erase(key); }
 
+bool LocalPlans::MarkDeleted(const std::string& key, const std::string& now) {
+    LocalPlan* plan = Find(key);
+    if (plan == nullptr) return false;
+    if (plan->server_id.empty()) {
+        plans_.erase(key);
+        return false;
+    }
+    plan->deleted = true;
+    plan->pending = 0;
+    plan->sync_error.clear();
+    plan->changed_at = now;
+    return true;
+}
+
 int LocalPlans::PendingCount() const {
     int count = 0;
-    for (const auto& [key, plan] : plans_) count += plan.pending;
+    for (const auto& [key, plan] : plans_) count += plan.deleted ? 1 : plan.pending;
     return count;
 }
 
@@ -216,9 +248,22 @@ int LocalPlans::ConflictCount() const {
 std::vector<std::string> LocalPlans::ToSync() const {
     std::vector<const LocalPlan*> ready;
     for (const auto& [key, plan] : plans_) {
-        if (plan.pending > 0 && !plan.conflict && plan.sync_error.empty() && plan.HasDocument()) ready.push_back(&plan);
+        if (plan.pending > 0 && !plan.deleted && !plan.conflict && plan.sync_error.empty() && plan.HasDocument()) {
+            ready.push_back(&plan);
+        }
     }
     // RFC 3339 UTC strings of one format sort by time.
+    std::sort(ready.begin(), ready.end(), [](const LocalPlan* a, const LocalPlan* b) { return a->changed_at < b->changed_at; });
+    std::vector<std::string> keys;
+    for (const LocalPlan* plan : ready) keys.push_back(plan->key);
+    return keys;
+}
+
+std::vector<std::string> LocalPlans::ToDelete() const {
+    std::vector<const LocalPlan*> ready;
+    for (const auto& [key, plan] : plans_) {
+        if (plan.deleted && !plan.conflict) ready.push_back(&plan);
+    }
     std::sort(ready.begin(), ready.end(), [](const LocalPlan* a, const LocalPlan* b) { return a->changed_at < b->changed_at; });
     std::vector<std::string> keys;
     for (const LocalPlan* plan : ready) keys.push_back(plan->key);

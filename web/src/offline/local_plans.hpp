@@ -11,6 +11,10 @@
 //   user chooses. "Keep mine" rebases ours on their revision (the next PUT wins); "take theirs"
 //   replaces ours. A plan deleted on the server while edited here is a conflict too.
 // - Plans without local edits simply follow the server.
+// - A delete made offline is a tombstone (`deleted`): the plan is hidden here at once, and the server is
+//   asked to delete it when it is reachable, only if it is still at the revision the user deleted
+//   (`base_revision`). Changed meanwhile: a conflict like an edit's ("delete anyway" / "keep theirs").
+//   Gone from the server already: the tombstone has done its job and goes too.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -39,10 +43,11 @@ struct LocalPlan {
     int pending = 0;             // saves not yet accepted by the server
     std::optional<ServerVersion> conflict;  // set when the server changed meanwhile; sync waits for a choice
     std::string sync_error;      // the server refused the change (e.g. invalid); retried after the next save
-    std::string changed_at;      // RFC 3339 time of the last local save
+    std::string changed_at;      // RFC 3339 time of the last local save (or of the delete)
+    bool deleted = false;        // tombstone: deleted on this device, the server still has it
 
     bool HasDocument() const { return document.is_object(); }
-    bool Unsynced() const { return pending > 0; }
+    bool Unsynced() const { return pending > 0 || deleted; }
     // The name to show: ours when we have a document, else the server's.
     std::string Name() const;
     std::string Environment() const;
@@ -73,15 +78,24 @@ public:
     void SetConflict(const std::string& key, ServerVersion theirs);
     // The user's choice. keep_mine: ours goes to the server over their revision (or is re-created when
     // they deleted it). Otherwise theirs replaces ours (or ours is dropped when they deleted it).
+    // For a tombstone, keep_mine is "delete anyway" (over their revision) and otherwise theirs comes back.
     void Resolve(const std::string& key, bool keep_mine);
 
     void Remove(const std::string& key);
+
+    // The user deleted the plan on this device. One the server never had is simply removed (returns false);
+    // otherwise it becomes a tombstone, to be deleted on the server at its base revision (returns true).
+    // Its unsynced saves are dropped: the user chose to delete what they had.
+    bool MarkDeleted(const std::string& key, const std::string& now);
 
     // Saves not yet on the server, across plans; and plans waiting for a conflict choice.
     int PendingCount() const;
     int ConflictCount() const;
     // The next plan to send (oldest local change first) that is not waiting for a choice or an edit.
+    // Tombstones are not among them (see ToDelete).
     std::vector<std::string> ToSync() const;
+    // Tombstones to delete on the server (oldest first), not waiting for a choice.
+    std::vector<std::string> ToDelete() const;
 
     // Storage form of one record (JSON text) and its storage key under `prefix`.
     static std::string Serialize(const LocalPlan& plan);

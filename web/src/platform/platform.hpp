@@ -42,9 +42,19 @@ void Download(const std::string& filename, const std::string& media_type, const 
 // the frame after a click, within the browser's user-activation window, so popup blockers allow it.
 void OpenUrl(const std::string& url);
 
-// Puts `text` on the system clipboard (navigator.clipboard; Emscripten's GLFW has no clipboard). Call it
-// from a click: browsers allow writes only shortly after a user gesture. A refusal is logged, not thrown.
-void CopyText(const std::string& text);
+// What became of a CopyText (by its ticket).
+enum class CopyOutcome { Pending, Copied, Failed };
+
+// Puts `text` on the system clipboard (Emscripten's GLFW has no clipboard of its own). Call it in the frame
+// of a click: browsers allow writes only shortly after a user gesture. The async Clipboard API needs a
+// secure origin (https, localhost); on http://<host>:port, or when it refuses, a hidden textarea and
+// document.execCommand('copy') are used, which need only the gesture. When both are refused the text is
+// left selected in a text box over (x, y, w, h) (canvas pixels: the field that shows it), so the browser's
+// own Ctrl+C copies it; that copy then reports Copied (w or h 0: no box). Returns a ticket for CopyStatus.
+int CopyText(const std::string& text, float x, float y, float w, float h);
+
+// Pending until the browser has answered; Failed means the text waits, selected, for the user's Ctrl+C.
+CopyOutcome CopyStatus(int ticket);
 
 // Keeps the browser from acting on the editor's shortcuts (Ctrl+S would open "Save page as", Ctrl+Y
 // the history); the keys still reach the app. Call once.

@@ -119,16 +119,90 @@ EM_JS(void, cs_open_url, (const char* url), {
 
 void OpenUrl(const std::string& url) { cs_open_url(url.c_str()); }
 
-EM_JS(void, cs_copy_text, (const char* text), {
+// Module.csCopy[ticket]: 0 pending, 1 copied, 2 refused (the text then waits, selected, for Ctrl+C).
+EM_JS(void, cs_copy_text, (int ticket, const char* text, float x, float y, float w, float h), {
     var value = UTF8ToString(text);
-    if (!navigator.clipboard || !navigator.clipboard.writeText) {
-        console.warn('CloudSketch: this browser gives no clipboard access here');
-        return;
+    var outcomes = Module.csCopy || (Module.csCopy = {});
+    outcomes[ticket] = 0;
+    // The way every browser allows on any origin: a selected textarea and execCommand('copy'), within the
+    // user activation of the click that asked for it.
+    function viaTextarea() {
+        var area = document.createElement('textarea');
+        area.value = value;
+        area.setAttribute('readonly', '');
+        area.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;opacity:0;border:0;padding:0;';
+        var previous = document.activeElement;
+        document.body.appendChild(area);
+        area.focus();
+        area.select();
+        var ok = false;
+        try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+        area.remove();
+        if (previous && previous.focus) previous.focus();
+        return ok;
     }
-    navigator.clipboard.writeText(value).catch(function(e) { console.warn('CloudSketch: copy refused: ' + e); });
+    // Both refused: the text, selected, in a box over the field that shows it; the browser's own Ctrl+C
+    // (a key binding, always allowed) copies it. Gone on copy, Escape or a click elsewhere.
+    function leaveSelected() {
+        var old = document.getElementById('cs-copy-fallback');
+        if (old) old.remove();
+        var canvas = Module.canvas;
+        var rect = canvas.getBoundingClientRect();
+        var sx = rect.width / (canvas.width || 1), sy = rect.height / (canvas.height || 1);
+        var area = document.createElement('textarea');
+        area.id = 'cs-copy-fallback';
+        area.value = value;
+        area.setAttribute('readonly', '');
+        area.setAttribute('aria-label', 'Press Ctrl+C to copy');
+        area.style.cssText = 'position:fixed;z-index:10;resize:none;overflow:hidden;white-space:pre;margin:0;' +
+            'box-sizing:border-box;padding:2px 6px;border:2px solid #2563eb;border-radius:4px;background:#fff;' +
+            'color:#111;font:14px monospace;left:' + (rect.left + x * sx) + 'px;top:' + (rect.top + y * sy) +
+            'px;width:' + Math.max(w * sx, 40) + 'px;height:' + Math.max(h * sy, 20) + 'px;';
+        var gone = false;
+        function close() {
+            if (gone) return;
+            gone = true;
+            area.value = '';
+            area.remove();
+        }
+        area.addEventListener('copy', function() { outcomes[ticket] = 1; setTimeout(close, 0); });
+        area.addEventListener('blur', close);
+        area.addEventListener('keydown', function(e) { if (e.key === 'Escape') close(); });
+        document.body.appendChild(area);
+        area.focus();
+        area.select();
+    }
+    function fallBack() {
+        if (viaTextarea()) { outcomes[ticket] = 1; return; }
+        outcomes[ticket] = 2;
+        if (w > 0 && h > 0) leaveSelected();
+    }
+    if (window.isSecureContext && navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(value).then(function() { outcomes[ticket] = 1; }, fallBack);
+    } else {
+        fallBack();
+    }
 });
 
-void CopyText(const std::string& text) { cs_copy_text(text.c_str()); }
+EM_JS(int, cs_copy_status, (int ticket), {
+    var outcomes = Module.csCopy || {};
+    return ticket in outcomes ? outcomes[ticket] : 2;
+});
+
+int CopyText(const std::string& text, float x, float y, float w, float h) {
+    static int last_ticket = 0;
+    const int ticket = ++last_ticket;
+    cs_copy_text(ticket, text.c_str(), x, y, w, h);
+    return ticket;
+}
+
+CopyOutcome CopyStatus(int ticket) {
+    switch (cs_copy_status(ticket)) {
+        case 0: return CopyOutcome::Pending;
+        case 1: return CopyOutcome::Copied;
+        default: return CopyOutcome::Failed;
+    }
+}
 
 EM_JS(void, cs_capture_shortcuts, (), {
     window.addEventListener('keydown', function(e) {

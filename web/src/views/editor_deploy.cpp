@@ -51,8 +51,42 @@ void Cell(const char* label, const std::string& value, const std::string& probe_
     Probe(probe_id, value);
 }
 
+// A Copy button for `text`, shown in the item drawn just before it: copies from the click's frame (the
+// browser's user-activation window) and remembers what was copied, for CopyOutcomeLine.
+void CopyButton(DeployState& deploy, const char* label, const std::string& text, const std::string& what,
+                const std::string& probe_id) {
+    const ImVec2 min = ImGui::GetItemRectMin();
+    const ImVec2 max = ImGui::GetItemRectMax();
+    ImGui::SameLine();
+    if (ImGui::Button(label)) {
+        deploy.copy_ticket = platform::CopyText(text, min.x, min.y, max.x - min.x, max.y - min.y);
+        deploy.copy_what = what;
+    }
+    Probe(probe_id + "/copy", "Copy");
+}
+
+// Under the last line to copy, so that nothing above it moves (a refused copy leaves its text selected in
+// a box over its field): "Copied the psql line.", or, when the browser refused every way to copy
+// (platform::CopyText), how to copy by hand. Probe deploy/copy-status.
+void CopyOutcomeLine(const DeployState& deploy, float indent) {
+    if (deploy.copy_ticket == 0) return;
+    const platform::CopyOutcome outcome = platform::CopyStatus(deploy.copy_ticket);
+    if (outcome == platform::CopyOutcome::Pending) return;
+    ImGui::Indent(indent);
+    if (outcome == platform::CopyOutcome::Copied) {
+        ColoredText(kColorMuted, "Copied the " + deploy.copy_what + ".", "deploy/copy-status");
+    } else {
+        ColoredText(kColorWarning,
+                    std::string(kIconWarning) + "  This browser did not let the app copy the " + deploy.copy_what +
+                        ". Select and copy with Ctrl+C (it is selected for you until you click elsewhere).",
+                    "deploy/copy-status");
+    }
+    ImGui::Unindent(indent);
+}
+
 // Text to copy: a label, the text read-only (selectable, scrolls when long) and a Copy button, on one line.
-void CopyLine(const char* label, const std::string& text, const std::string& probe_id, float label_w) {
+void CopyLine(DeployState& deploy, const char* label, const std::string& text, const std::string& what,
+              const std::string& probe_id, float label_w) {
     ImGui::PushID(probe_id.c_str());
     Label(label);
     ImGui::SameLine(label_w);
@@ -61,9 +95,7 @@ void CopyLine(const char* label, const std::string& text, const std::string& pro
     std::string shown = text;  // InputText wants a mutable buffer; ReadOnly keeps it as it is
     ImGui::InputText("##line", &shown[0], shown.size() + 1, ImGuiInputTextFlags_ReadOnly);
     Probe(probe_id, text);
-    ImGui::SameLine();
-    if (ImGui::Button("Copy")) platform::CopyText(text);
-    Probe(probe_id + "/copy", "Copy");
+    CopyButton(deploy, "Copy", text, what, probe_id);
     ImGui::PopID();
 }
 
@@ -174,21 +206,20 @@ void DrawConnection(PlanViewState& view, Intents& intents) {
         ImGui::InputText("##password", &shown[0], shown.size() + 1, ImGuiInputTextFlags_ReadOnly);
         for (char& ch : shown) ch = '\0';
         Probe("deploy/password", deploy.password.str());
-        ImGui::SameLine();
-        if (ImGui::Button("Copy##password")) platform::CopyText(deploy.password.str());
-        Probe("deploy/password/copy", "Copy");
+        CopyButton(deploy, "Copy##password", deploy.password.str(), "password", "deploy/password");
         ImGui::SameLine();
         if (ImGui::Button("Hide")) deploy.password.Wipe();
         Probe("deploy/hide-password", "Hide");
     }
     // Ready to paste; psql asks for the password (or reads PGPASSWORD), so it is never in the line.
     const std::string port = std::to_string(primary.port);
-    CopyLine("psql", "psql \"host=" + primary.host + " port=" + port + " dbname=" + c.database + " user=" + c.user +
+    CopyLine(deploy, "psql", "psql \"host=" + primary.host + " port=" + port + " dbname=" + c.database + " user=" + c.user +
                          " sslmode=" + kSslMode + "\"",
-             "deploy/psql", label_w);
-    CopyLine("URI", "postgresql://" + c.user + "@" + UriHost(primary.host) + ":" + port + "/" + c.database +
+             "psql line", "deploy/psql", label_w);
+    CopyLine(deploy, "URI", "postgresql://" + c.user + "@" + UriHost(primary.host) + ":" + port + "/" + c.database +
                         "?sslmode=" + kSslMode,
-             "deploy/uri", label_w);
+             "URI", "deploy/uri", label_w);
+    CopyOutcomeLine(deploy, label_w);
 }
 
 // The gateway's answer to a refused request, and the destroy confirmation.

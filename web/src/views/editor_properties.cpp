@@ -257,7 +257,59 @@ const std::vector<std::string>& OsVersions(const std::string& distribution) {
     return none;
 }
 
+bool HasProblemsUnder(const Form& form, const std::string& prefix) {
+    for (const Problem& problem : form.editor.doc.CurrentProblems().All()) {
+        if (problem.component == form.component && problem.field.rfind(prefix, 0) == 0) return true;
+    }
+    return false;
+}
+
+// A local plan's VM is the gateway's own machine: no instance types, prices or images, only how much of the
+// machine PostgreSQL may use (plan::LocalVmSize; the local target caps it at what the machine has). A VM
+// named by type (every new local plan's t3.medium) shows that type's size; changing a number turns it into
+// vCPU + RAM of its own, in the same undo step.
+void LocalSizeFields(Form& form, plan::VmSpec& vm) {
+    const auto size = plan::LocalVmSize(vm);
+    if (!vm.hardware.instance_type.empty() && !size) {
+        // A type no catalogue knows: keep it editable so its message (and the way out) is shown.
+        TextField(form, "hardware/instance_type", "Sized like", vm.hardware.instance_type, "t3.medium");
+    }
+    int vcpus = size ? size->vcpus : vm.hardware.vcpus;
+    double memory_gib = size ? size->memory_gib : vm.hardware.memory_gib;
+    const bool changed = IntField(form, "hardware/vcpus", "vCPUs", vcpus);
+    if (NumberField(form, "hardware/memory_gib", "RAM (GiB)", memory_gib, "%g") || changed) {
+        vm.hardware = {"", vcpus, memory_gib};
+        form.label = "Set size";
+    }
+    if (size && size->like) {
+        ColoredText(kColorMuted, "Sized like " + size->like->name + "; change a number to set your own.",
+                    ProbeId(form, "hardware/like"));
+    }
+}
+
 void VmFields(Form& form, const plan::Plan& plan, plan::Component& c, plan::VmSpec& vm) {
+    if (plan.cloud.provider == "local") {
+        ColoredText(kColorMuted,
+                    "This machine: a local plan runs PostgreSQL on the gateway's own machine. Nothing is created or "
+                    "billed; PostgreSQL is tuned for the size below (at most what the machine has).",
+                    ProbeId(form, "local"));
+        // The OS and image are the machine's own; shown only if the plan carries a problem there.
+        if (HasProblemsUnder(form, "os") || HasProblemsUnder(form, "image_id")) {
+            SectionTitle("Operating system");
+            ComboField(form, "os/distribution", "Distribution", vm.os.distribution, {"amazon-linux", "ubuntu", "debian"});
+            ComboField(form, "os/version", "Version", vm.os.version, OsVersions(vm.os.distribution));
+            TextField(form, "image_id", "Image id", vm.image_id);
+        }
+        SectionTitle("What PostgreSQL may use");
+        LocalSizeFields(form, vm);
+        for (const Problem* problem : form.editor.doc.CurrentProblems().For(form.component, "hardware")) {
+            if (problem->field == "hardware") ColoredText(kColorError, problem->diagnostic.message, ProbeId(form, "hardware/error"));
+        }
+        std::string disk_type(plan::ToString(vm.disk.type));
+        if (ComboField(form, "disk/type", "Disk type", disk_type, {"ssd", "hdd"})) vm.disk.type = *plan::ParseDiskType(disk_type);
+        IntField(form, "disk/size_gib", "Disk (GiB)", vm.disk.size_gib);
+        return;
+    }
     SectionTitle("Operating system");
     if (ComboField(form, "os/distribution", "Distribution", vm.os.distribution, {"amazon-linux", "ubuntu", "debian"})) {
         const auto& versions = OsVersions(vm.os.distribution);
@@ -381,7 +433,10 @@ void PlanFields(EditorState& editor, float label_width) {
         header.cloud.region = regions.empty() ? "local" : regions.front();
     }
     const auto& regions = plan::InstancePriceSheet(header.cloud.provider).regions;
-    if (regions.empty()) {
+    if (header.cloud.provider == "local" && header.cloud.region == "local") {
+        ColoredText(kColorMuted, "Local: deployed on the gateway's own machine, with no region and no cloud cost.",
+                    "props/plan/local");
+    } else if (regions.empty()) {
         TextField(form, "cloud/region", "Region", header.cloud.region);
     } else {
         ComboField(form, "cloud/region", "Region", header.cloud.region, regions);

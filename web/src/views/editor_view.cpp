@@ -110,7 +110,15 @@ void Toolbar(AppState& state, Intents& intents) {
     for (const std::string* label : {&undo, &redo, &save, &deploy}) {
         width += ImGui::CalcTextSize(label->c_str()).x + style.FramePadding.x * 2 + style.ItemSpacing.x;
     }
-    ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - width));
+    // Right-aligned after the facts; in a window too narrow for both, on a line of their own (never drawn
+    // over the facts).
+    const float facts_end = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + style.ItemSpacing.x;
+    const float buttons_x = ImGui::GetWindowContentRegionMax().x - width;
+    if (buttons_x >= facts_end) {
+        ImGui::SameLine(buttons_x);
+    } else {
+        ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX(), buttons_x));
+    }
     if (!view.readable) {
         ImGui::NewLine();
         return;

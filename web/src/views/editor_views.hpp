@@ -34,7 +34,8 @@ void DrawProblems(EditorState& editor);
 // password on request, Back up now, Destroy (confirmed), the newest job's steps and events. Probe ids:
 // deploy/{status,status/light,status-text,facts,backup-status,host,port,database,user,sslmode,psql,uri,
 // show-password,password,hide-password,backup,destroy,message,job,job-empty,events,step/<name>} (+ /copy
-// on what can be copied), confirm/{destroy,destroy-cancel,destroy-message}.
+// on what can be copied), deploy/copy-status (what the last Copy did), confirm/{destroy,destroy-cancel,
+// destroy-message}.
 void DrawDeployment(AppState& state, Intents& intents);
 
 // One line about a job: "Deploy of revision 3: install (40%)", "Destroy succeeded", "Deploy failed: ...".

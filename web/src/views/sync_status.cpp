@@ -79,7 +79,11 @@ void DrawConflict(const AppState& state, Intents& intents) {
                              ImGuiCond_Always);
     if (!ImGui::BeginPopupModal(kPopup, nullptr, ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize)) return;
     const std::string message =
-        conflict.deleted
+        conflict.mine_deleted
+            ? "You deleted \"" + conflict.mine_name + "\" on this device, but it was changed elsewhere meanwhile (now "
+              "revision " + std::to_string(conflict.theirs_revision) + "). Nothing has been deleted: delete their "
+              "version anyway, or keep it."
+        : conflict.deleted
             ? "\"" + conflict.mine_name + "\" was deleted elsewhere while you edited it on this device."
             : "This plan was changed elsewhere (now revision " + std::to_string(conflict.theirs_revision) +
                   ") while you edited it on this device. Nothing has been overwritten: choose the version to keep.";
@@ -91,13 +95,16 @@ void DrawConflict(const AppState& state, Intents& intents) {
     }
     ImGui::Dummy(ImVec2(0, 2 * scale));
     // The choice first, so it is never scrolled away below two long documents.
-    if (PrimaryButton(conflict.deleted ? "Keep mine (save as a new plan)" : "Keep mine")) {
+    const char* keep_mine = conflict.mine_deleted ? "Delete anyway"
+                            : conflict.deleted    ? "Keep mine (save as a new plan)"
+                                                  : "Keep mine";
+    if (PrimaryButton(keep_mine)) {
         intents.push_back({Intent::Kind::KeepMine, conflict.key});
     }
     Probe("conflict/keep-mine", "Keep mine");
     Probe("editor/keep-mine", "Keep mine");  // the editor's name for the same choice
     ImGui::SameLine();
-    if (ImGui::Button(conflict.deleted ? "Discard mine" : "Take theirs")) {
+    if (ImGui::Button(conflict.mine_deleted ? "Keep theirs" : conflict.deleted ? "Discard mine" : "Take theirs")) {
         intents.push_back({Intent::Kind::LoadTheirs, conflict.key});
     }
     Probe("conflict/take-theirs", "Take theirs");
@@ -108,11 +115,15 @@ void DrawConflict(const AppState& state, Intents& intents) {
         const float height = ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 2 -
                              ImGui::GetStyle().ItemSpacing.y * 3;
         ImGui::TableNextColumn();
-        SectionTitle("Your version (this device)");
-        ImGui::TextUnformatted(conflict.mine_name.c_str());
-        Probe("conflict/mine", conflict.mine_name);
+        SectionTitle(conflict.mine_deleted ? "Yours: deleted on this device" : "Your version (this device)");
+        ImGui::TextUnformatted(conflict.mine_deleted ? "(deleted)" : conflict.mine_name.c_str());
+        Probe("conflict/mine", conflict.mine_deleted ? "(deleted)" : conflict.mine_name);
         ImGui::BeginChild("mine", ImVec2(0, height), true, ImGuiWindowFlags_HorizontalScrollbar);
-        ImGui::TextUnformatted(conflict.mine_json.c_str());
+        if (conflict.mine_deleted) {
+            ColoredText(kColorMuted, "You deleted this plan on this device.");
+        } else {
+            ImGui::TextUnformatted(conflict.mine_json.c_str());
+        }
         ImGui::EndChild();
         ImGui::TableNextColumn();
         SectionTitle(conflict.deleted ? "Theirs: deleted" : "Their version (server)");

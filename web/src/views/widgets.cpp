@@ -1,5 +1,6 @@
 #include "views/widgets.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "theme.hpp"
@@ -143,17 +144,21 @@ bool TopBar(const std::string& email, std::string_view screen_probe_prefix, cons
         status();
     }
 
-    const std::string who = std::string(kIconUser) + "  " + email;
+    const float left_end = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + 16 * scale;  // brand or status
     const char* logout_label = "Log out";
     const ImGuiStyle& style = ImGui::GetStyle();
     const float logout_width = ImGui::CalcTextSize(logout_label).x + style.FramePadding.x * 2;
-    const float who_width = ImGui::CalcTextSize(who.c_str()).x;
     const float right = ImGui::GetWindowContentRegionMax().x;
-    ImGui::SameLine(right - logout_width - who_width - 16 * scale);
+    // In a narrow window the email gives way to its icon (the email on hover) rather than draw over the status.
+    std::string who = std::string(kIconUser) + "  " + email;
+    if (right - logout_width - 16 * scale - ImGui::CalcTextSize(who.c_str()).x < left_end) who = kIconUser;
+    const float who_width = ImGui::CalcTextSize(who.c_str()).x;
+    ImGui::SameLine(std::max(left_end, right - logout_width - who_width - 16 * scale));
     ImGui::AlignTextToFramePadding();
     ImGui::PushStyleColor(ImGuiCol_Text, kColorMuted);
     ImGui::TextUnformatted(who.c_str());
     ImGui::PopStyleColor();
+    if (who.size() < email.size() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", email.c_str());
     Probe(std::string(screen_probe_prefix) + "/user", email);
     ImGui::SameLine(right - logout_width);
     const bool logout = ImGui::Button(logout_label);

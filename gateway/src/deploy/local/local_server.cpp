@@ -50,8 +50,9 @@ std::map<std::string, std::string> ParseConf(const std::string& text) {
     return out;
 }
 
-// What the plan's VM would give PostgreSQL: its vCPUs and memory as drawn (or its instance type's from the
-// catalogue), capped by what this host really has, since here the "VM" is the gateway's own machine.
+// What the plan's VM would give PostgreSQL: plan::LocalVmSize (as drawn, or its instance type's from any
+// catalogue; the editor previews the same), capped by what this host really has, since here the "VM" is the
+// gateway's own machine.
 plan::HostFacts HostFactsFor(const plan::Plan& plan, const plan::PostgresSpec& pg) {
     const long pages = sysconf(_SC_PHYS_PAGES);
     const long page_size = sysconf(_SC_PAGE_SIZE);
@@ -62,19 +63,10 @@ plan::HostFacts HostFactsFor(const plan::Plan& plan, const plan::PostgresSpec& p
     if (vm == nullptr || !vm->IsVm()) return facts;
     const plan::VmSpec& spec = std::get<plan::VmSpec>(vm->spec);
     facts.disk = spec.disk.type;
-    double memory_gib = spec.hardware.memory_gib;
-    int vcpus = spec.hardware.vcpus;
-    if ((memory_gib <= 0 || vcpus <= 0) && !spec.hardware.instance_type.empty()) {
-        for (const std::string& cloud : plan::CatalogClouds()) {
-            if (const plan::InstanceType* type = plan::FindInstance(cloud, spec.hardware.instance_type)) {
-                memory_gib = type->memory_gib;
-                vcpus = type->vcpus;
-                break;
-            }
-        }
+    if (const auto size = plan::LocalVmSize(spec)) {
+        facts.memory_kb = std::min(host_kb, static_cast<std::int64_t>(size->memory_gib * 1024 * 1024));
+        facts.vcpus = std::min(host_cpus, size->vcpus);
     }
-    if (memory_gib > 0) facts.memory_kb = std::min(host_kb, static_cast<std::int64_t>(memory_gib * 1024 * 1024));
-    if (vcpus > 0) facts.vcpus = std::min(host_cpus, vcpus);
     return facts;
 }
 
