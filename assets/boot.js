@@ -8,23 +8,89 @@
   const statusBox = document.getElementById('app-status');
   const statusText = document.getElementById('app-status-text');
   const notice = document.getElementById('support-notice');
-  let started = false;
+  let started = false;     // start() ran: the app is loading
+  let appStarted = false;  // its main() is about to draw the first frame
 
   const hasWasm = typeof WebAssembly === 'object' && typeof WebAssembly.instantiate === 'function';
 
-  // app.wasm and app.data, requested with app.js as soon as the app is wanted. Emscripten's own loader
-  // asks for them only once app.js has been downloaded and run; here app.wasm is compiling (on V8's
-  // background threads) and app.data is in memory by the time app.js runs.
-  let wasmBytes = null;    // Promise<ArrayBuffer>
+  // app.wasm (compiled) and app.data, wanted before app.js runs: Emscripten's own loader would ask for
+  // them only once app.js has been downloaded and run.
   let wasmModule = null;   // Promise<WebAssembly.Module>
   let dataFile = null;     // the ArrayBuffer of app.data once it has arrived
-  function prefetch() {
-    if (wasmBytes || !hasWasm) return;
-    wasmBytes = fetch('app.wasm', { credentials: 'same-origin' }).then((response) => {
+  let loader = null;       // the Worker of assets/app_loader.js while it works
+  let loaderRunning = null;  // Promise: settles once the worker has asked for the files (or failed)
+
+  // Marks in the page's timeline at a time taken in the worker (both clocks are epoch-based).
+  function markAt(name, epochMs) {
+    const at = epochMs - performance.timeOrigin;
+    if (at >= 0) performance.mark(name, { startTime: at });
+  }
+
+  // Started before the WebGL 2 probe, on a worker (app_loader.js says why), when the browser has the
+  // WebGL 2 API at all; a browser without it never downloads the app. unsupportedReason() below ends it
+  // at once when this browser cannot make the context after all.
+  function startLoader() {
+    if (!hasWasm || typeof Worker !== 'function' || typeof WebGL2RenderingContext !== 'function') return;
+    let worker;
+    try {
+      worker = new Worker('assets/app_loader.js');
+    } catch (e) {
+      return;  // no workers here (a CSP without worker-src 'self'): prefetch() does it on this thread
+    }
+    loader = worker;
+    let running = null;
+    loaderRunning = new Promise((resolve) => { running = resolve; });
+    wasmModule = new Promise((resolve, reject) => {
+      worker.onmessage = (event) => {
+        const message = event.data;
+        if ('started' in message) {
+          running();
+        } else if ('module' in message) {
+          markAt('cs:wasm-compiled', message.compiled);
+          resolve(message.module);
+        } else if ('error' in message) {
+          reject(new Error(message.error));
+        } else if ('data' in message) {
+          dataFile = message.data;
+        } else if ('timing' in message) {
+          for (const [name, t] of Object.entries(message.timing)) {
+            markAt('cs:' + name + '-requested', t.requested);
+            markAt('cs:' + name + '-downloaded', t.downloaded);
+          }
+          worker.terminate();
+          loader = null;
+        }
+      };
+      worker.onerror = (event) => {
+        event.preventDefault();
+        running();
+        reject(new Error(event.message || 'assets/app_loader.js failed'));
+      };
+    }).catch((e) => {
+      // The worker could not do it (blocked, or its own error): this thread fetches and compiles instead.
+      console.warn('CloudSketch: loading app.wasm on the page instead of a worker (' + (e && e.message) + ')');
+      if (loader) loader.terminate();
+      loader = null;
+      return compileOnPage();
+    });
+  }
+  function stopLoader() {
+    if (loader) loader.terminate();  // cancels its downloads and its compile
+    loader = null;
+    wasmModule = null;
+    dataFile = null;
+  }
+
+  function compileOnPage() {
+    return fetch('app.wasm', { credentials: 'same-origin' }).then((response) => {
       if (!response.ok) throw new Error('app.wasm: HTTP ' + response.status);
       return response.arrayBuffer();
-    });
-    wasmModule = wasmBytes.then((bytes) => WebAssembly.compile(bytes));
+    }).then((bytes) => WebAssembly.compile(bytes));
+  }
+  // When startLoader() did not start the downloads (the landing page, then a click on "Get started").
+  function prefetch() {
+    if (wasmModule || !hasWasm) return;
+    wasmModule = compileOnPage();
     wasmModule.catch(() => {});  // reported by instantiateWasm below, once app.js asks for it
     fetch('app.data', { credentials: 'same-origin' })
       .then((response) => (response.ok ? response.arrayBuffer() : null))
@@ -61,12 +127,23 @@
     }
     return '';
   }
-  // On a 2-core machine, making the context while app.wasm compiles slowed both (A/B in
-  // bench/web_first_frame.mjs): probe first, then start the downloads.
   const wantsApp = location.hash === '#app';
-  if (wantsApp) sizeCanvas();
-  const reason = unsupportedReason();
-  if (wantsApp && !reason) prefetch();
+  let reason = '';
+  let probed = false;
+  // The probe, then the page as it should be. With the loader at work it waits until the worker has
+  // started: the worker's start needs this thread, which the probe would block.
+  function probeThenRoute() {
+    if (probed) return;
+    probed = true;
+    reason = unsupportedReason();
+    if (reason) {
+      stopLoader();
+      showReason();
+      if (document.readyState === 'complete') registerAfterLoad();
+    }
+    window.addEventListener('hashchange', route);
+    route();
+  }
 
   function showReason() {
     notice.textContent = reason;
@@ -74,6 +151,7 @@
   }
 
   function showStatus(text, isError) {
+    if (isError) registerServiceWorker();  // the site itself still works offline
     statusText.textContent = text;
     statusBox.classList.remove('hidden');
     statusBox.classList.toggle('error', !!isError);
@@ -91,7 +169,13 @@
       print: (text) => console.log(text),
       printErr: (text) => console.warn(text),
       setStatus: (text) => { if (text) statusText.textContent = text.replace(/\(\d+\/\d+\)/, '').trim() || 'Loading CloudSketch…'; },
-      onAppStarted: () => { statusBox.classList.add('hidden'); canvas.focus(); },
+      onAppStarted: () => {
+        statusBox.classList.add('hidden');
+        canvas.focus();
+        appStarted = true;
+        // main() draws the first frame right after this call; the worker waits for the frame after it.
+        requestAnimationFrame(() => setTimeout(registerServiceWorker, 0));
+      },
       onAbort: (what) => showStatus('CloudSketch stopped unexpectedly. Reload the page to try again. (' + what + ')', true),
       // Emscripten's hooks for the downloads prefetch() started (its loader would start them only now).
       instantiateWasm: (imports, receiveInstance) => {
@@ -115,6 +199,7 @@
     const inApp = location.hash === '#app';
     if (inApp && reason) {
       history.replaceState(null, '', '#top');
+      document.body.classList.remove('app-mode');  // shown while the probe ran
       showReason();
       return;
     }
@@ -126,22 +211,29 @@
     }
   }
 
-  if (reason) showReason();
   for (const link of document.querySelectorAll('[data-start]')) {
     link.addEventListener('click', () => { window.csStartMode = link.dataset.start; });
   }
-  window.addEventListener('hashchange', route);
-  route();
 
   // Offline: the service worker (site root, so its scope is the whole site; sw.js says how it caches)
-  // serves the page and the app when there is no network. Registered after the page has loaded so it
-  // never competes with the app's first download; plans themselves are kept by the app in IndexedDB.
-  if ('serviceWorker' in navigator && location.protocol !== 'file:') {
-    const register = () => navigator.serviceWorker.register('sw.js').catch((e) => {
+  // serves the page and the app when there is no network; plans themselves are kept by the app in
+  // IndexedDB. Registered after the page has loaded and, when the app is starting, after its first
+  // frame: installing downloads every file again and compiles app.js (half a second of CPU on a slow
+  // machine), which would otherwise compete with the app's start.
+  let workerRegistered = false;
+  function registerServiceWorker() {
+    if (workerRegistered || !('serviceWorker' in navigator) || location.protocol === 'file:') return;
+    workerRegistered = true;
+    navigator.serviceWorker.register('sw.js').catch((e) => {
       console.warn('Offline use is not available: ' + e.message);
     });
-    if (document.readyState === 'complete') register(); else window.addEventListener('load', register);
   }
+  function registerAfterLoad() {
+    const appLoading = started ? !appStarted : wantsApp && !probed;
+    if (appLoading) return;  // the app's first frame (or its failure, or the probe's) registers it
+    registerServiceWorker();
+  }
+  if (document.readyState === 'complete') registerAfterLoad(); else window.addEventListener('load', registerAfterLoad);
 
   // Test hooks. The app draws on a canvas, so tests ask it where a widget is, then click there with
   // the real mouse. Rectangles come from the last frame, converted to CSS pixels of the viewport.
@@ -165,4 +257,18 @@
     // CPU milliseconds of each frame since the last call (bench/web_frame_time.mjs reads p50/p95).
     frameTimes: () => (ready() ? JSON.parse(Module.UTF8ToString(Module._cs_ui_frame_times())) : []),
   };
+
+  if (wantsApp) {
+    startLoader();  // first: it downloads and compiles while the probe waits for the GPU
+    // The page may be drawn while the worker starts: draw the app's (plain) loading screen, never the
+    // landing page it would leave at once (drawing text and pictures costs seconds in software GL).
+    document.body.classList.add('app-mode');
+    sizeCanvas();
+  }
+  if (loaderRunning) {
+    loaderRunning.then(probeThenRoute);
+    setTimeout(probeThenRoute, 1000);  // a worker that never reports must not keep the page waiting
+  } else {
+    probeThenRoute();
+  }
 })();

@@ -14,14 +14,20 @@ import { createRequire } from 'node:module';
 import { startGateway as startGatewayProcess } from '../lib/gateway.mjs';
 
 const require = createRequire(import.meta.url);
-const { chromium } = require('../node_modules/playwright-core');
+export const { chromium } = require('../node_modules/playwright-core');
 
 export const repo = process.env.CS_REPO || path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 export const artifacts = path.join(repo, 'tests/artifacts/browser');
 mkdirSync(artifacts, { recursive: true });
 
-// RECIPES.md: WebGL through SwiftShader, and no background traffic on the closed network. A fresh
-// profile each time (Playwright passes it as --user-data-dir), so no state leaks between tests.
+// RECIPES.md: WebGL through SwiftShader, and no background traffic on the closed network.
+export const chromiumArgs = [
+  '--no-sandbox', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+  '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync',
+];
+
+// A fresh profile each time (Playwright passes it as --user-data-dir), so no state leaks between tests.
 // `args` adds Chromium flags (e.g. --host-resolver-rules for an origin that is not secure).
 export async function launchBrowser({ viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1, args = [] } = {}) {
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'cs-chromium-'));
@@ -30,11 +36,7 @@ export async function launchBrowser({ viewport = { width: 1280, height: 800 }, d
     headless: true,
     viewport,
     deviceScaleFactor,
-    args: [
-      '--no-sandbox', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-      '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', ...args,
-    ],
+    args: [...chromiumArgs, ...args],
   });
   await context.addInitScript(pressWatch);
   return {

@@ -147,6 +147,13 @@ test('without WebGL 2 a link straight to the app lands on the home page with the
         return kind === 'webgl2' ? null : original.call(this, kind, ...rest);
       };
     });
+    // A direct link starts app.wasm and app.data on a worker (assets/app_loader.js) while the WebGL 2 probe
+    // runs, so they may be requested; the page must then stop that worker at once. The server's answer is
+    // held back, so a request that was made cannot complete while the test looks: what it checks is that
+    // the loader is gone and nothing of the app ran, whatever the machine's speed.
+    const appRequests = [];
+    page.on('request', (request) => { if (/\/app\.(js|wasm|data)$/.test(request.url())) appRequests.push(request.url()); });
+    await page.route(/\/app\.(wasm|data)$/, () => {});
     await page.goto(gateway.url + '/#app');
     await page.waitForSelector('#support-notice', { state: 'visible', timeout: 20000 });
     assert.match(await page.textContent('#support-notice'), /WebGL 2/);
@@ -154,7 +161,11 @@ test('without WebGL 2 a link straight to the app lands on the home page with the
     assert.equal(await page.evaluate(() => document.body.classList.contains('app-mode')), false);
     assert.equal(await page.evaluate(() => typeof window.Module), 'undefined', 'app.js was not run');
     assert.ok(await page.isVisible('#get-started'), 'the landing page is shown');
+    const deadline = Date.now() + 10000;
+    while (page.workers().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(page.workers().map((worker) => worker.url()), [], 'the app loader worker was stopped');
+    assert.ok(!appRequests.some((url) => url.endsWith('/app.js')), `app.js was not requested (requests: ${appRequests})`);
     assert.ok(!(await page.evaluate(() => performance.getEntriesByType('resource').some((r) => /app\.(js|wasm|data)$/.test(r.name)))),
-              'nothing of the app was downloaded');
+              'the page itself downloaded nothing of the app');
   });
 });
