@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <string>
+#include <string_view>
 
 #include <imgui.h>
 
@@ -99,6 +100,15 @@ void CopyLine(DeployState& deploy, const char* label, const std::string& text, c
     ImGui::PopID();
 }
 
+// ColoredText that keeps its line when there is nothing to say yet.
+void ReservedLine(ImU32 color, const std::string& text, std::string_view probe_id) {
+    if (text.empty()) {
+        ImGui::NewLine();
+        return;
+    }
+    ColoredText(color, text, probe_id);
+}
+
 // The light in words, with "Back up now" and "Destroy" at the right of the same line; the reason below.
 void DrawStatus(const AppState& state, PlanViewState& view, Intents& intents) {
     const StatusLight& status = view.resource->status;
@@ -135,7 +145,9 @@ void DrawStatus(const AppState& state, PlanViewState& view, Intents& intents) {
     std::string text;
     if (!status.reason.empty() && status.light != "green") text = status.reason;
     if (status.light == "orange" && !status.step.empty()) text = "Step " + status.step + ", " + Percent(status.progress) + " done";
-    ColoredText(status.light == "red" ? kColorError : ImGui::GetColorU32(ImGuiCol_Text), text, "deploy/status-text");
+    // The status, facts and backup lines always take their line, empty or not: the monitor fills them in
+    // seconds after a deploy, and the buttons below must not move under a user's pointer when it does.
+    ReservedLine(status.light == "red" ? kColorError : ImGui::GetColorU32(ImGuiCol_Text), text, "deploy/status-text");
     std::string facts;
     if (!status.last_deployed_at.empty() && status.light != "grey") {  // after a destroy it runs no more
         facts += "Deployed " + FormatWhen(status.last_deployed_at, state.now_unix);
@@ -143,11 +155,11 @@ void DrawStatus(const AppState& state, PlanViewState& view, Intents& intents) {
     if (!status.checked_at.empty()) {
         facts += (facts.empty() ? "Checked " : "  ·  checked ") + FormatWhen(status.checked_at, state.now_unix);
     }
-    ColoredText(kColorMuted, facts, "deploy/facts");
+    ReservedLine(kColorMuted, facts, "deploy/facts");
 
     // What the monitor saw last: backups and their validation (docs/deploy.md, Health.checks).
-    const nlohmann::json& checks = status.checks;
-    if (!checks.is_object()) return;
+    static const nlohmann::json kNoChecks = nlohmann::json::object();
+    const nlohmann::json& checks = status.checks.is_object() ? status.checks : kNoChecks;
     std::string backup;
     if (auto at = checks.find("last_backup_at"); at != checks.end() && at->is_string()) {
         const bool ok = checks.value("last_backup_ok", false);
@@ -161,8 +173,8 @@ void DrawStatus(const AppState& state, PlanViewState& view, Intents& intents) {
     if (auto next = checks.find("next_backup_at"); next != checks.end() && next->is_string()) {
         backup += (backup.empty() ? "Next backup " : "  ·  next ") + next->get<std::string>();
     }
-    if (backup.empty() && status.light != "grey") backup = "No backup yet.";
-    ColoredText(kColorMuted, backup, "deploy/backup-status");
+    if (backup.empty() && status.light != "grey" && status.checks.is_object()) backup = "No backup yet.";
+    ReservedLine(kColorMuted, backup, "deploy/backup-status");
 }
 
 void DrawConnection(PlanViewState& view, Intents& intents) {
