@@ -10,7 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launchBrowser, startGateway, waitForScreen, widget, widgetWithText, click, waitFrames, screenshot,
+  launchBrowser, startGateway, openSignedIn, waitForScreen, widget, widgetWithText, click, waitFrames, screenshot,
 } from './harness.mjs';
 
 const host = 'cloudsketch.test';
@@ -77,12 +77,9 @@ test('Copy works on an origin that is not secure, and says how to copy when the 
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
   try {
-    await page.goto(insecureUrl + '/');
+    await openSignedIn(page, insecureUrl, { token, email });
     assert.deepEqual(await page.evaluate(() => [window.isSecureContext, typeof navigator.clipboard]), [false, 'undefined'],
                      'the page is on an origin that is not secure: no async Clipboard API');
-    await page.evaluate((s) => localStorage.setItem('cloudsketch.session', JSON.stringify(s)), { token, email });
-    await page.goto(insecureUrl + '/#app');
-    await waitForScreen(page, 'dashboard', 60000);
     await click(page, 'dashboard/plan/Copy me');
     await waitForScreen(page, 'plan');
     await click(page, 'editor/tab/deployment');

@@ -69,6 +69,15 @@ export async function waitFrames(page, frames = 3) {
 
 const shownScreen = (page) => page.evaluate(() => window.csUi && window.csUi.screen()).catch((e) => `? (${e.message})`);
 
+// Opens the app at `baseUrl` already signed in as `session` ({token, email}, as the app itself stores it after a
+// sign-in), and waits for the dashboard: for tests whose subject is not the sign-in form.
+export async function openSignedIn(page, baseUrl, session) {
+  await page.goto(baseUrl + '/');
+  await page.evaluate((s) => localStorage.setItem('cloudsketch.session', JSON.stringify(s)), session);
+  await page.goto(baseUrl + '/#app');
+  await waitForScreen(page, 'dashboard', 60000);
+}
+
 export async function waitForScreen(page, screen, timeout = 20000) {
   try {
     await page.waitForFunction((s) => window.csUi && window.csUi.screen() === s, screen, { timeout });

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launchBrowser, startGateway, waitForScreen, widget, widgetOrNull, widgetWithText, click, waitFrames, screenshot,
+  launchBrowser, startGateway, openSignedIn, waitForScreen, widget, widgetOrNull, widgetWithText, click, waitFrames, screenshot,
 } from './harness.mjs';
 
 let gateway;
@@ -54,10 +54,7 @@ test('a local plan shows its VM as this machine, sized for PostgreSQL, with no t
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
   try {
-    await page.goto(gateway.url + '/');
-    await page.evaluate((s) => localStorage.setItem('cloudsketch.session', JSON.stringify(s)), { token, email });
-    await page.goto(gateway.url + '/#app');
-    await waitForScreen(page, 'dashboard', 60000);
+    await openSignedIn(page, gateway.url, { token, email });
     await click(page, 'dashboard/plan/First plan');
     await waitForScreen(page, 'plan');
 

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launchBrowser, startGateway, waitForScreen, widget, widgetWithText, click, waitFrames, screenshot,
+  launchBrowser, startGateway, openSignedIn, waitForScreen, widget, widgetWithText, click, waitFrames, screenshot,
 } from './harness.mjs';
 import { eventually } from '../lib/eventually.mjs';
 
@@ -27,10 +27,7 @@ async function signedInPage(session) {
   const page = await chrome.page();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(gateway.url + '/');
-  await page.evaluate((s) => localStorage.setItem('cloudsketch.session', JSON.stringify(s)), session);
-  await page.goto(gateway.url + '/#app');
-  await waitForScreen(page, 'dashboard', 60000);
+  await openSignedIn(page, gateway.url, session);
   return { chrome, page, errors };
 }
 

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launchBrowser, startGateway, waitForScreen, widget, widgetOrNull, click, screenshot,
+  launchBrowser, startGateway, openSignedIn, waitForScreen, widget, widgetOrNull, click, screenshot,
 } from './harness.mjs';
 
 let gateway;
@@ -84,10 +84,7 @@ test('offline deletes are kept on the device, synced when back, and ask when the
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
   try {
-    await page.goto(gateway.url + '/');
-    await page.evaluate((s) => localStorage.setItem('cloudsketch.session', JSON.stringify(s)), { token, email });
-    await page.goto(gateway.url + '/#app');
-    await waitForScreen(page, 'dashboard', 60000);
+    await openSignedIn(page, gateway.url, { token, email });
     for (const name of Object.keys(ids)) await widget(page, `dashboard/plan/${name}`);
     await indicator(page, /^Online.*all changes synced/);
     // Every document on the device before the network goes (the service worker too, for the reload).
