@@ -211,10 +211,36 @@ void HandleUpdatePlan(RouteContext& ctx) {
     ReplyJson(ctx.res, 200, Resource(ctx, next, DiagnosticsJson(checked->diagnostics, plan::Severity::Warning)));
 }
 
+// DELETE takes the revision the client last read as ?revision=N, like PUT's body field: a plan changed
+// after that read is not deleted (409 plan.revision_conflict, with the current revision), so the client can
+// show what changed and ask. Without ?revision it deletes whatever is stored (kept for scripts and API
+// clients that have no revision to give; docs/api.md). Either way a deployed plan stays (destroy first).
 void HandleDeletePlan(RouteContext& ctx) {
     const std::string id = ctx.Param(1);
-    if (!ctx.services.store.DeletePlan(ctx.user_id, id)) {
-        if (!ctx.services.store.GetPlan(ctx.user_id, id)) return ReplyNotFound(ctx);
+    std::int64_t expected = 0;
+    if (ctx.req.has_param("revision")) {
+        const std::string text = ctx.req.get_param_value("revision");
+        auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), expected);
+        if (ec != std::errc() || ptr != text.data() + text.size() || expected < 1) {
+            const std::string message = "revision must be a positive whole number (the plan's revision as you last "
+                                        "read it), or left out to delete any revision.";
+            ReplyError(ctx.res, 422, "request.invalid", message,
+                       {Detail("", "query.revision_invalid", message)});
+            return;
+        }
+    }
+    if (!ctx.services.store.DeletePlan(ctx.user_id, id, expected)) {
+        const auto current = ctx.services.store.GetPlan(ctx.user_id, id);
+        if (!current) return ReplyNotFound(ctx);
+        if (expected > 0 && current->revision != expected) {
+            const std::string message = "The plan is at revision " + std::to_string(current->revision) + ", not " +
+                                        std::to_string(expected) + ": it changed after you read it, so it was not "
+                                        "deleted. Read it again and delete that revision if you still want to.";
+            json detail = Detail("/revision", "plan.revision_conflict", message);
+            detail["current_revision"] = current->revision;
+            ReplyError(ctx.res, 409, "plan.revision_conflict", message, json::array({detail}));
+            return;
+        }
         ReplyError(ctx.res, 409, "plan.deployed",
                    "The plan is deployed (or deploying); destroy it first with POST /v1/plan/" + id +
                        "/destroy, then delete it.");

@@ -87,9 +87,11 @@ public:
     // Replaces name, environment, document and updated_at, and sets revision to expected_revision + 1,
     // only if the stored revision is `expected_revision` (one conditional write: no lost updates).
     virtual UpdateResult UpdatePlan(const PlanRecord& next, std::int64_t expected_revision) = 0;
-    // Deletes the plan if it belongs to `owner_id` and nothing of it is deployed or deploying (its
-    // deployments go with it); false when there was none or it is deployed (the caller tells which).
-    virtual bool DeletePlan(const std::string& owner_id, const std::string& id) = 0;
+    // Deletes the plan if it belongs to `owner_id`, nothing of it is deployed or deploying (its deployments
+    // go with it) and, when `expected_revision` > 0, it is still at that revision (one conditional write: a
+    // change landing after the client read the plan is never deleted unseen; 0 deletes any revision).
+    // false when there was none, it is deployed or it is at another revision (the caller tells which).
+    virtual bool DeletePlan(const std::string& owner_id, const std::string& id, std::int64_t expected_revision) = 0;
     virtual PlanPage ListPlans(const PlanListQuery& query) = 0;
 };
 

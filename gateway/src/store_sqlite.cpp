@@ -168,14 +168,15 @@ public:
         return result;
     }
 
-    bool DeletePlan(const std::string& owner_id, const std::string& id) override {
+    bool DeletePlan(const std::string& owner_id, const std::string& id, std::int64_t expected_revision) override {
         std::lock_guard lock(mutex_);
         // A deployed or deploying plan stays: its resources would be orphaned (destroy it first).
         Statement s(db_,
-                    "DELETE FROM plans WHERE id = ? AND owner_id = ? AND NOT EXISTS (SELECT 1 FROM plan_targets t"
-                    " WHERE t.plan_id = plans.id AND (t.deployed = 1 OR t.state != 'null')) AND NOT EXISTS"
-                    " (SELECT 1 FROM deployments d WHERE d.plan_id = plans.id AND d.state IN ('queued', 'running'))");
-        s.Bind(1, id).Bind(2, owner_id);
+                    "DELETE FROM plans WHERE id = ? AND owner_id = ? AND (? = 0 OR revision = ?) AND NOT EXISTS"
+                    " (SELECT 1 FROM plan_targets t WHERE t.plan_id = plans.id AND (t.deployed = 1 OR"
+                    " t.state != 'null')) AND NOT EXISTS (SELECT 1 FROM deployments d WHERE d.plan_id = plans.id"
+                    " AND d.state IN ('queued', 'running'))");
+        s.Bind(1, id).Bind(2, owner_id).Bind(3, expected_revision).Bind(4, expected_revision);
         if (s.Run() != SQLITE_DONE) throw StoreError(std::string("delete plan failed: ") + sqlite3_errmsg(db_));
         return sqlite3_changes(db_) > 0;
     }

@@ -2,11 +2,13 @@
 // device like an edit (a tombstone in IndexedDB), the plan disappears at once and stays gone across an
 // offline reload, and the server forgets it once the network is back. A plan changed on the server
 // meanwhile is not deleted behind the user's back: the conflict dialog asks, "Keep theirs" brings it back
-// and "Delete anyway" deletes exactly the version shown. Screenshots: tests/artifacts/browser/offline-delete-*.
+// and "Delete anyway" deletes exactly the version shown. Online, the delete carries the revision the app last
+// saw (?revision=N), so a change saved elsewhere after the dashboard was listed is caught the same way.
+// Screenshots: tests/artifacts/browser/offline-delete-*.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launchBrowser, startGateway, openSignedIn, waitForScreen, widget, widgetOrNull, click, screenshot,
+  launchBrowser, startGateway, openSignedIn, waitForScreen, widget, widgetOrNull, widgetGone, click, screenshot,
 } from './harness.mjs';
 
 let gateway;
@@ -127,7 +129,7 @@ test('offline deletes are kept on the device, synced when back, and ask when the
     // Back online: the untouched plan is deleted on the server; the changed ones ask first.
     await chrome.context.setOffline(false);
     await until('the server deleted "Old notes"', async () => ({ ok: !(await serverHas(token, ids['Old notes'])) }));
-    await page.waitForFunction(() => /You deleted "(Shared plan|Stale copy)" on this device, but it was changed elsewhere/
+    await page.waitForFunction(() => /You deleted "(Shared plan|Stale copy)", but it was changed elsewhere/
       .test(window.csUi.widget('conflict/message')?.text || ''), null, { timeout: 20000 })
       .catch(async () => assert.fail(`no delete conflict: ${JSON.stringify(await widgetOrNull(page, 'conflict/message'))}`));
     assert.equal((await widget(page, 'conflict/mine')).text, '(deleted)');
@@ -158,6 +160,75 @@ test('offline deletes are kept on the device, synced when back, and ask when the
     const widgets = await page.evaluate(() => window.csUi && window.csUi.widgets()).catch(() => null);
     error.message += `\nwidgets: ${JSON.stringify(widgets)}\ngateway log:\n${gateway.log().slice(-1500)}`;
     throw error;
+  }
+  assert.deepEqual(errors, []);
+});
+
+test('an online delete of a plan changed since the dashboard listed it asks before deleting', async () => {
+  const email = `overtaken.${Date.now()}@example.com`;
+  const signup = await api('POST', '/v1/auth/signup', null, { email, password: 'online-delete-42' });
+  assert.equal(signup.status, 201);
+  const token = signup.body.token;
+  const created = await api('POST', '/v1/plan/', token, { name: 'Overtaken' });
+  assert.equal(created.status, 201);
+  const id = created.body.id;
+  const saveElsewhere = async (name) => {
+    const current = (await api('GET', `/v1/plan/${id}`, token)).body;
+    const put = await api('PUT', `/v1/plan/${id}`, token, { revision: current.revision, plan: { ...current.plan, name } });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    return put.body.revision;
+  };
+  const conflictShown = async (name) => {
+    await page.waitForFunction((n) => (window.csUi.widget('conflict/message')?.text || '')
+      .includes(`You deleted "${n}", but it was changed elsewhere`), name, { timeout: 20000 }).catch(async () => assert.fail(`no delete conflict for ${name}: ${JSON.stringify(await widgetOrNull(page, 'conflict/message'))}`));
+  };
+
+  const browser = await launchBrowser();
+  const page = await browser.page();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  try {
+    await openSignedIn(page, gateway.url, { token, email });
+    await widget(page, 'dashboard/plan/Overtaken');
+    await indicator(page, /^Online.*all changes synced/);
+
+    // Saved elsewhere (another browser, the API) after this dashboard was listed: revision 2.
+    assert.equal(await saveElsewhere('Overtaken (edited elsewhere)'), 2);
+    await deleteFromDashboard(page, 'Overtaken');
+    await conflictShown('Overtaken');
+    assert.equal((await widget(page, 'conflict/theirs')).text, 'Overtaken (edited elsewhere)');
+    assert.equal((await widget(page, 'conflict/mine')).text, '(deleted)');
+    const kept = await api('GET', `/v1/plan/${id}`, token);
+    assert.equal(kept.status, 200, 'a plan changed since the app saw it is not deleted unseen');
+    assert.equal(kept.body.revision, 2);
+    await screenshot(page, 'offline-delete-04-online-conflict');
+
+    // Keep theirs: it is back on the dashboard as the server has it.
+    await click(page, 'conflict/take-theirs');
+    await widget(page, 'dashboard/plan/Overtaken (edited elsewhere)');
+    await widgetGone(page, 'conflict/message');
+    assert.equal((await api('GET', `/v1/plan/${id}`, token)).status, 200);
+
+    // Changed elsewhere once more (revision 3), deleted again from revision 2: asked again; "Delete anyway"
+    // deletes the version shown.
+    assert.equal(await saveElsewhere('Overtaken twice'), 3);
+    await deleteFromDashboard(page, 'Overtaken (edited elsewhere)');
+    await conflictShown('Overtaken (edited elsewhere)');
+    assert.equal((await widget(page, 'conflict/theirs')).text, 'Overtaken twice');
+    assert.equal((await api('GET', `/v1/plan/${id}`, token)).status, 200, 'still there until the user chooses');
+    await click(page, 'conflict/keep-mine');
+    await until('the server deleted the plan', async () => ({ ok: !(await serverHas(token, id)) }));
+    await widgetGone(page, 'conflict/message');
+    assert.match(await indicator(page, /^Online.*all changes synced/), /all changes synced/);
+    assert.equal(await widgetOrNull(page, 'dashboard/plan/Overtaken twice'), null);
+    assert.equal(await stored(page, email, id), null, 'no tombstone left in IndexedDB');
+  } catch (error) {
+    await screenshot(page, 'offline-delete-online-failure').catch(() => {});
+    const widgets = await page.evaluate(() => window.csUi && window.csUi.widgets()).catch(() => null);
+    error.message += `\nwidgets: ${JSON.stringify(widgets)}\ngateway log:\n${gateway.log().slice(-1500)}`;
+    throw error;
+  } finally {
+    await browser.close().catch(() => {});
   }
   assert.deepEqual(errors, []);
 });

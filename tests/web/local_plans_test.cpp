@@ -168,6 +168,14 @@ TEST(LocalPlans, DeleteOfASyncedPlanIsATombstoneToSend) {
     EXPECT_EQ(plans.Find("p_a")->base_revision, 3) << "the listing does not move what the user deleted";
 }
 
+TEST(LocalPlans, DeleteBeforeTheDocumentArrivedIsAtTheListedRevision) {
+    LocalPlans plans;
+    plans.MergeListing({Summary("p_a", 4, "A")});  // listed; its document not fetched yet
+    EXPECT_EQ(plans.Find("p_a")->SeenRevision(), 4) << "the revision the dashboard row shows";
+    EXPECT_TRUE(plans.MarkDeleted("p_a", "2026-11-24T03:00:00.000Z"));
+    EXPECT_EQ(plans.Find("p_a")->base_revision, 4) << "never 0, which would delete any revision";
+}
+
 TEST(LocalPlans, TombstoneChangedElsewhereDeleteAnywayOrKeepTheirs) {
     auto tombstone = [] {
         LocalPlans plans;

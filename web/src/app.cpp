@@ -425,10 +425,23 @@ void App::DeletePlan(const std::string& id) {
     const LocalPlan* local = local_.Find(id);
     if (local != nullptr && (local->server_id.empty() || !online_)) return DeleteOnDevice(id);
     const std::string server_id = local != nullptr ? local->server_id : id;
-    client_.DeletePlan(server_id, [this, id](ApiResult<Empty> result) {
+    // The revision this device last saw goes with the delete: a change that landed on the server since
+    // (another browser, the API) is not deleted unseen.
+    std::int64_t revision = local != nullptr ? local->SeenRevision() : 0;
+    if (revision == 0 && state_.plan.id == id && state_.plan.resource) revision = state_.plan.resource->revision;
+    client_.DeletePlan(server_id, revision, [this, id](ApiResult<Empty> result) {
         if (!result.ok() && result.error.status == 0) {  // no answer: kept like an offline delete
             WentOffline();
             return DeleteOnDevice(id);
+        }
+        if (!result.ok() && result.error.code == "plan.revision_conflict" && local_.Find(id) != nullptr) {
+            // Changed elsewhere meanwhile: kept as a tombstone, whose sync (the same DELETE, refused again)
+            // brings the conflict dialog with the server's version: "Delete anyway" or "Keep theirs".
+            const std::string name = local_.Find(id)->Name();
+            DeleteOnDevice(id);
+            state_.dashboard.notice = "\"" + name + "\" was changed elsewhere since this device last saw it, "
+                                      "so it was not deleted: choose which version wins.";
+            return;
         }
         if (!result.ok() && result.error.status != 404) {  // already gone is what the user wanted
             if (SessionLost(result.error)) return;

@@ -66,7 +66,10 @@ private:
     void Prefetch(const std::string& key);
     void SyncPending();
     void SendChange(const std::string& key);
-    void SendDelete(const std::string& key);   // a tombstone: GET (still at its revision?) then DELETE
+    void SendDelete(const std::string& key);   // a tombstone: DELETE at the revision the user deleted
+    // A delete refused with 409 plan.revision_conflict: kept as a tombstone beside the server's version, so
+    // the conflict dialog asks ("Delete anyway" / "Keep theirs").
+    void AskAboutDelete(const std::string& key);
     void DeleteOnDevice(const std::string& id);  // offline: the delete waits as a tombstone
     void DeletedFromServer(const std::string& key);  // forget it here too; leave its screen
     void FetchConflict(const std::string& key);

@@ -200,55 +200,54 @@ void App::DeletedFromServer(const std::string& key) {
     }
 }
 
-// The gateway's DELETE takes no revision, so the tombstone's is checked with a GET just before: a plan
-// changed elsewhere since the user deleted it here becomes a conflict instead of vanishing. (A change
-// landing between the two calls is not caught; the window is one round trip.)
+// The tombstone's revision goes with the DELETE (?revision=N), checked by the gateway in the same write
+// that deletes: a plan changed elsewhere since the user deleted it here is not deleted but becomes a
+// conflict the user decides.
 void App::SendDelete(const std::string& key) {
     const LocalPlan* plan = local_.Find(key);
     if (plan == nullptr || !plan->deleted) return;
     sending_.insert(key);
-    const std::int64_t deleted_at = plan->base_revision;
-    const std::string server_id = plan->server_id;
-    auto gone = [this, key] {
+    client_.DeletePlan(plan->server_id, plan->base_revision, [this, key](ApiResult<Empty> result) {
         sending_.erase(key);
-        online_ = true;
-        DeletedFromServer(key);
-        SyncPending();
-    };
-    client_.GetPlan(server_id, [this, key, deleted_at, server_id, gone](ApiResult<PlanResource> current) {
+        if (result.ok() || result.error.status == 404) {  // gone already (deleted elsewhere too) is done too
+            online_ = true;
+            DeletedFromServer(key);
+            return SyncPending();
+        }
+        if (result.error.status == 0) return WentOffline();
+        if (SessionLost(result.error)) return;
+        if (result.error.code == "plan.revision_conflict") return AskAboutDelete(key);
+        // Refused (e.g. 409 plan.deployed: it runs and must be destroyed first): the plan comes back.
+        if (LocalPlan* refused = local_.Find(key)) {
+            refused->deleted = false;
+            Persist(key);
+            state_.dashboard.error = "\"" + refused->Name() + "\" was not deleted: " + result.error.Describe();
+        }
+        RefreshRows();
+        LoadPlans();  // its document may be behind: the listing fetches it
+    });
+}
+
+void App::AskAboutDelete(const std::string& key) {
+    const LocalPlan* plan = local_.Find(key);
+    if (plan == nullptr || !plan->deleted) return;
+    sending_.insert(key);  // nothing else is sent for it until the user has chosen
+    client_.GetPlan(plan->server_id, [this, key](ApiResult<PlanResource> current) {
+        sending_.erase(key);
         const LocalPlan* plan = local_.Find(key);
-        if (plan == nullptr || !plan->deleted) {
-            sending_.erase(key);
-            return;
-        }
-        if (!current.ok()) {
-            if (current.error.status == 404) return gone();  // deleted elsewhere too
-            sending_.erase(key);
-            if (current.error.status == 0) return WentOffline();
-            SessionLost(current.error);
-            return;  // asked again on the next sync
-        }
-        if (current.value->revision != deleted_at) {
-            sending_.erase(key);
+        if (plan == nullptr || !plan->deleted) return;
+        if (current.ok()) {
             local_.SetConflict(key, ServerVersion{current.value->revision, current.value->document, false});
             Persist(key);
             RefreshRows();
             return;
         }
-        client_.DeletePlan(server_id, [this, key, gone](ApiResult<Empty> result) {
-            if (result.ok() || result.error.status == 404) return gone();
-            sending_.erase(key);
-            if (result.error.status == 0) return WentOffline();
-            if (SessionLost(result.error)) return;
-            // Refused (e.g. 409 plan.deployed: it runs and must be destroyed first): the plan comes back.
-            if (LocalPlan* refused = local_.Find(key)) {
-                refused->deleted = false;
-                Persist(key);
-                state_.dashboard.error = "\"" + refused->Name() + "\" was not deleted: " + result.error.Describe();
-            }
-            RefreshRows();
-            LoadPlans();  // its document may be behind: the listing fetches it
-        });
+        if (current.error.status == 404) {  // deleted elsewhere in the meantime: what the user wanted
+            DeletedFromServer(key);
+            return SyncPending();
+        }
+        if (current.error.status == 0) return WentOffline();
+        SessionLost(current.error);  // otherwise the next sync sends the delete (and asks) again
     });
 }
 

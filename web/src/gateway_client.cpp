@@ -272,8 +272,9 @@ void GatewayClient::UpdatePlan(const std::string& id, std::int64_t revision, con
          [done](const platform::HttpResponse& r) { done(Decode<PlanResource>(r, ReadPlan)); });
 }
 
-void GatewayClient::DeletePlan(const std::string& id, ApiCallback<Empty> done) {
-    Send("DELETE", "/v1/plan/" + EncodeSegment(id), std::nullopt, [done](const platform::HttpResponse& r) {
+void GatewayClient::DeletePlan(const std::string& id, std::int64_t revision, ApiCallback<Empty> done) {
+    const std::string query = revision > 0 ? "?revision=" + std::to_string(revision) : "";
+    Send("DELETE", "/v1/plan/" + EncodeSegment(id) + query, std::nullopt, [done](const platform::HttpResponse& r) {
         if (r.status >= 200 && r.status < 300) {
             done(ApiResult<Empty>{Empty{}, {}});
         } else {

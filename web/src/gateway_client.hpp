@@ -158,7 +158,9 @@ public:
     // PUT with the revision the edit was based on; a stale one fails with code "plan.revision_conflict".
     void UpdatePlan(const std::string& id, std::int64_t revision, const nlohmann::json& document,
                     ApiCallback<PlanResource> done);
-    void DeletePlan(const std::string& id, ApiCallback<Empty> done);
+    // DELETE ?revision=N: only if the plan is still at the revision this device last saw (0: any); a plan
+    // changed meanwhile fails with code "plan.revision_conflict" and is not deleted.
+    void DeletePlan(const std::string& id, std::int64_t revision, ApiCallback<Empty> done);
     // POST /v1/plan/{id}/deploy: starts a deployment of the plan's saved revision.
     void DeployPlan(const std::string& plan_id, ApiCallback<Deployment> done);
     // GET /v1/deployments/{id}: progress of one deployment, with its steps and events.

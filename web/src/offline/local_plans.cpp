@@ -228,6 +228,7 @@ bool LocalPlans::MarkDeleted(const std::string& key, const std::string& now) {
         return false;
     }
     plan->deleted = true;
+    plan->base_revision = plan->SeenRevision();
     plan->pending = 0;
     plan->sync_error.clear();
     plan->changed_at = now;

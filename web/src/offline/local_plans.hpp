@@ -48,6 +48,9 @@ struct LocalPlan {
 
     bool HasDocument() const { return document.is_object(); }
     bool Unsynced() const { return pending > 0 || deleted; }
+    // The server revision the user last saw: the document's, or the listing's while only the summary is
+    // here (the dashboard row shows it). What a delete is made at.
+    std::int64_t SeenRevision() const { return base_revision > 0 ? base_revision : summary.revision; }
     // The name to show: ours when we have a document, else the server's.
     std::string Name() const;
     std::string Environment() const;

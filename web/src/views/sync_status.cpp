@@ -80,9 +80,9 @@ void DrawConflict(const AppState& state, Intents& intents) {
     if (!ImGui::BeginPopupModal(kPopup, nullptr, ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize)) return;
     const std::string message =
         conflict.mine_deleted
-            ? "You deleted \"" + conflict.mine_name + "\" on this device, but it was changed elsewhere meanwhile (now "
-              "revision " + std::to_string(conflict.theirs_revision) + "). Nothing has been deleted: delete their "
-              "version anyway, or keep it."
+            ? "You deleted \"" + conflict.mine_name + "\", but it was changed elsewhere since this device last saw it "
+              "(now revision " + std::to_string(conflict.theirs_revision) + "). Nothing has been deleted: delete "
+              "their version anyway, or keep it."
         : conflict.deleted
             ? "\"" + conflict.mine_name + "\" was deleted elsewhere while you edited it on this device."
             : "This plan was changed elsewhere (now revision " + std::to_string(conflict.theirs_revision) +
@@ -115,12 +115,12 @@ void DrawConflict(const AppState& state, Intents& intents) {
         const float height = ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 2 -
                              ImGui::GetStyle().ItemSpacing.y * 3;
         ImGui::TableNextColumn();
-        SectionTitle(conflict.mine_deleted ? "Yours: deleted on this device" : "Your version (this device)");
+        SectionTitle(conflict.mine_deleted ? "Yours: deleted" : "Your version (this device)");
         ImGui::TextUnformatted(conflict.mine_deleted ? "(deleted)" : conflict.mine_name.c_str());
         Probe("conflict/mine", conflict.mine_deleted ? "(deleted)" : conflict.mine_name);
         ImGui::BeginChild("mine", ImVec2(0, height), true, ImGuiWindowFlags_HorizontalScrollbar);
         if (conflict.mine_deleted) {
-            ColoredText(kColorMuted, "You deleted this plan on this device.");
+            ColoredText(kColorMuted, "You deleted this plan.");
         } else {
             ImGui::TextUnformatted(conflict.mine_json.c_str());
         }
