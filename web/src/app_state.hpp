@@ -167,6 +167,9 @@ struct AppState {
     AwsAccountViewState aws_account;
     SyncState sync;
     double now_unix = 0;  // wall clock at the start of the frame, for "updated 5 min ago"
+    // The editor's share of its height given to the problems/preview pane below the canvas; the user drags
+    // the splitter between them, and the share stays for every plan opened afterwards.
+    float preview_share = 0.5f;
 };
 
 // What a view asks for. `id` is a plan id where one is needed.

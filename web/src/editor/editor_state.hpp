@@ -43,6 +43,11 @@ struct EditorState {
     PreviewKind preview_kind = PreviewKind::CsJson;
     std::optional<Preview> preview;        // cached for (preview_kind, preview_version)
     std::uint64_t preview_version = 0;
+    // The preview text's extent in pixels (its longest line, all its lines) at `preview_font_size`, measured
+    // once per preview so the reading pane scrolls to the end of the longest line without a per-frame scan.
+    float preview_text_w = 0;
+    float preview_text_h = 0;
+    float preview_font_size = 0;           // 0: not measured yet
     bool conflict = false;                 // the last save hit a revision conflict: offer both ways out
 };
 

@@ -205,6 +205,22 @@ void StatusLines(PlanViewState& view, Intents& intents) {
     if (!view.error.empty()) ColoredText(kColorError, std::string(kIconWarning) + "  " + view.error, "plan/error");
 }
 
+// The bar between the canvas and the pane below: dragging it moves the split (share of `total` height).
+void Splitter(float& share, ImVec2 size, float total) {
+    ImGui::InvisibleButton("##splitter", size);
+    const bool active = ImGui::IsItemActive();
+    if (active && total > 0) share = std::clamp(share - ImGui::GetIO().MouseDelta.y / total, 0.1f, 0.9f);
+    if (active || ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeNS);
+    const ImVec2 min = ImGui::GetItemRectMin();
+    const ImVec2 max = ImGui::GetItemRectMax();
+    const float mid_y = (min.y + max.y) * 0.5f;
+    const float grip = 24 * Scale();
+    const float mid_x = (min.x + max.x) * 0.5f;
+    const ImU32 color = active || ImGui::IsItemHovered() ? kColorAccent : kColorMuted;
+    ImGui::GetWindowDrawList()->AddLine(ImVec2(mid_x - grip, mid_y), ImVec2(mid_x + grip, mid_y), color, 2 * Scale());
+    Probe("editor/splitter", std::to_string(static_cast<int>(share * 100 + 0.5f)) + "%");
+}
+
 void BottomTabs(EditorState& ed, Intents& intents) {
     if (!ImGui::BeginTabBar("bottom")) return;
     const int errors = ed.doc.CurrentProblems().ErrorCount();
@@ -316,7 +332,12 @@ void DrawPlanView(AppState& state, Intents& intents) {
         const float props_w = std::min(420 * scale, avail.x * 0.34f);
         const float spacing = ImGui::GetStyle().ItemSpacing.x;
         const float centre_w = std::max(avail.x - palette_w - props_w - spacing * 2, 100.0f);
-        const float bottom_h = std::max(avail.y * 0.36f, 140 * scale);
+        // Canvas over the problems/preview pane, split where the user dragged the splitter (half by default,
+        // so a preview shows a page of text); each keeps a usable minimum in a short window.
+        const float splitter_h = 8 * scale;
+        const float min_bottom = std::min(140 * scale, avail.y * 0.5f);
+        const float max_bottom = std::max(min_bottom, avail.y - splitter_h - 120 * scale);
+        const float bottom_h = std::clamp(avail.y * state.preview_share, min_bottom, max_bottom);
 
         ImGui::BeginChild("palette", ImVec2(palette_w, avail.y), false);
         editor::DrawPalette(ed);
@@ -324,11 +345,14 @@ void DrawPlanView(AppState& state, Intents& intents) {
         ImGui::SameLine();
         ImGui::BeginGroup();
         ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));  // the grid reaches the border
-        ImGui::BeginChild("canvas", ImVec2(centre_w, avail.y - bottom_h - ImGui::GetStyle().ItemSpacing.y), true,
+        ImGui::BeginChild("canvas", ImVec2(centre_w, avail.y - bottom_h - splitter_h), true,
                           ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoMove);
         editor::DrawCanvas(ed);
+        // No item spacing around the splitter (it is the gap); pushed here so the canvas inside keeps its own.
+        ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(spacing, 0));
         ImGui::EndChild();
-        ImGui::PopStyleVar();
+        Splitter(state.preview_share, ImVec2(centre_w, splitter_h), avail.y);
+        ImGui::PopStyleVar(2);
         ImGui::BeginChild("bottom", ImVec2(centre_w, bottom_h), false);
         BottomTabs(ed, intents);
         ImGui::EndChild();
