@@ -11,6 +11,7 @@
 #include "clock.hpp"
 #include "config.hpp"
 #include "log.hpp"
+#include "plan/plan.hpp"
 #include "rate_limiter.hpp"
 #include "store.hpp"
 
@@ -68,6 +69,10 @@ std::string PathRegex(std::string_view path_template);
 
 // The OpenAPI 3.0 document built from RouteTable().
 nlohmann::ordered_json OpenApiDocument();
+
+// The plan POST /v1/plan/ {} or {"name"} makes: plan::DefaultPlan on the configured default provider.
+// GET /v1/me tells its cloud, so the web app starts a plan made offline on the same one (routes_plans.cpp).
+plan::Plan DefaultPlanFor(const RouteContext& ctx, std::string name);
 
 // Handlers (routes_auth.cpp, routes_plans.cpp, routes_health.cpp, routes_deploy.cpp).
 void HandleSignup(RouteContext& ctx);

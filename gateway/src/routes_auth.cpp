@@ -123,6 +123,9 @@ void HandleMe(RouteContext& ctx) {
     body["id"] = user->id;
     body["email"] = user->email;
     body["created_at"] = FormatTimestamp(user->created_at);
+    // Where a new plan starts (the web app's offline "New plan" makes the same one).
+    const plan::Plan fresh = DefaultPlanFor(ctx, "");
+    body["new_plan"] = {{"cloud", {{"provider", fresh.cloud.provider}, {"region", fresh.cloud.region}}}};
     ReplyJson(ctx.res, 200, body);
 }
 

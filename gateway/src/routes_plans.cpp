@@ -59,8 +59,7 @@ std::optional<CheckedPlan> CheckBody(RouteContext& ctx, const json& document) {
             }
             name = document["name"].get<std::string>();
         }
-        outcome.plan = plan::DefaultPlan(name);
-        if (ctx.services.config.default_provider == "local") outcome.plan->cloud = {"local", "local"};
+        outcome.plan = DefaultPlanFor(ctx, name);
         outcome.diagnostics = plan::Validate(*outcome.plan);
     } else {
         outcome = plan::CheckPlanDocument(document);
@@ -112,6 +111,12 @@ void ReplyNotFound(RouteContext& ctx) {
 }
 
 }  // namespace
+
+plan::Plan DefaultPlanFor(const RouteContext& ctx, std::string name) {
+    plan::Plan plan = plan::DefaultPlan(std::move(name));
+    if (ctx.services.config.default_provider == "local") plan.cloud = {"local", "local"};
+    return plan;
+}
 
 void HandleCreatePlan(RouteContext& ctx) {
     auto checked = CheckBody(ctx, ctx.body);

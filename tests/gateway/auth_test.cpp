@@ -22,6 +22,8 @@ TEST_F(GatewayTest, SignupLoginMeLogout) {
     EXPECT_EQ(Body(me)["email"], "ann@example.com");
     EXPECT_EQ(Body(me)["id"], body["user"]["id"]);
     EXPECT_TRUE(Body(me)["created_at"].is_string());
+    // Where POST /v1/plan/ {} puts a new plan (the fixture's default provider): the web app's offline plans too.
+    EXPECT_EQ(Body(me)["new_plan"]["cloud"], (nlohmann::json{{"provider", "aws"}, {"region", "us-east-1"}}));
 
     auto login = PostJson("/v1/auth/login", {{"email", "ANN@example.com"}, {"password", "correct-horse-42"}});
     ASSERT_TRUE(login);

@@ -86,6 +86,7 @@ App::App() {
     client_.Me([this, stored](ApiResult<Session> result) {
         if (result.ok()) {
             Session session = *result.value;
+            RememberNewPlanCloud(session);
             if (session.email.empty()) session.email = stored.email;
             SignedIn(std::move(session));
         } else if (result.error.status == 0) {
@@ -225,6 +226,10 @@ void App::SubmitAuth() {
         }
         state_.auth.password.clear();
         SignedIn(*result.value);
+        // Log-in answers do not say where new plans start; /v1/me does (for "New plan" offline later).
+        client_.Me([this](ApiResult<Session> me) {
+            if (me.ok()) RememberNewPlanCloud(*me.value);
+        });
     };
     if (state_.screen == Screen::Signup) {
         client_.Signup(email, form.password, done);

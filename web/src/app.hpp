@@ -63,6 +63,8 @@ private:
     void ShowSynced(const std::string& key, const PlanResource& accepted);
     void SaveDocument(const std::string& key, nlohmann::json document);
     void CreateLocalPlan(const std::string& name);
+    // Keeps /v1/me's new-plan cloud in localStorage, so a plan made offline starts where an online one would.
+    void RememberNewPlanCloud(const Session& me);
     void Prefetch(const std::string& key);
     void SyncPending();
     void SendChange(const std::string& key);

@@ -16,6 +16,8 @@ namespace {
 
 // While offline, how often to ask the gateway whether it is back (a cheap list call).
 constexpr double kProbeSeconds = 3.0;
+// localStorage: {"provider", "region"} of the gateway's new plans (GET /v1/me), for plans made offline.
+constexpr const char* kNewPlanCloudKey = "cloudsketch.new_plan_cloud";
 
 std::string NowRfc3339(double unix_seconds) {
     const std::time_t t = static_cast<std::time_t>(unix_seconds);
@@ -99,9 +101,23 @@ void App::ShowSynced(const std::string& key, const PlanResource& accepted) {
                       : "Saved as revision " + std::to_string(accepted.revision) + ".";
 }
 
+void App::RememberNewPlanCloud(const Session& me) {
+    if (me.new_plan_provider.empty()) return;  // an older gateway: keep what we knew
+    platform::StorageSet(kNewPlanCloudKey,
+                         nlohmann::json{{"provider", me.new_plan_provider}, {"region", me.new_plan_region}}.dump());
+}
+
 void App::CreateLocalPlan(const std::string& name) {
-    // The same default plan the gateway would make, from the same plan_core.
-    nlohmann::json document = nlohmann::json::parse(plan::DumpPlan(plan::DefaultPlan(name)));
+    // The same default plan the gateway would make, from the same plan_core, on the cloud the gateway last
+    // said it starts new plans on (a gateway without cloud credentials makes local plans).
+    plan::Plan fresh = plan::DefaultPlan(name);
+    if (auto text = platform::StorageGet(kNewPlanCloudKey)) {
+        const nlohmann::json cloud = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+        if (cloud.is_object() && cloud.value("provider", "") != "" && cloud.value("region", "") != "") {
+            fresh.cloud = {cloud.value("provider", ""), cloud.value("region", "")};
+        }
+    }
+    nlohmann::json document = nlohmann::json::parse(plan::DumpPlan(fresh));
     char key[48];
     std::snprintf(key, sizeof key, "local-%.0f-%u", state_.now_unix * 1000, frame_);
     SaveDocument(key, std::move(document));

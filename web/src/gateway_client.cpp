@@ -220,7 +220,16 @@ void GatewayClient::Logout(ApiCallback<Empty> done) {
 void GatewayClient::Me(ApiCallback<Session> done) {
     const std::string token = token_;
     Send("GET", "/v1/me", std::nullopt, [done, token](const platform::HttpResponse& r) {
-        done(Decode<Session>(r, [&](const json& body) { return Session{token, Str(body, "email")}; }));
+        done(Decode<Session>(r, [&](const json& body) {
+            Session session{token, Str(body, "email")};
+            if (auto it = body.find("new_plan"); it != body.end() && it->is_object()) {
+                if (auto cloud = it->find("cloud"); cloud != it->end() && cloud->is_object()) {
+                    session.new_plan_provider = Str(*cloud, "provider");
+                    session.new_plan_region = Str(*cloud, "region");
+                }
+            }
+            return session;
+        }));
     });
 }
 

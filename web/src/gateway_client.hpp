@@ -45,6 +45,9 @@ struct Empty {};
 struct Session {
     std::string token;
     std::string email;
+    // GET /v1/me only: the cloud the gateway starts a new plan on ("" when it does not say: older gateways).
+    std::string new_plan_provider;
+    std::string new_plan_region;
 };
 
 // "grey" (never deployed), "orange", "green" or "red", and why, shown on hover.
