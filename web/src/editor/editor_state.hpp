@@ -49,6 +49,9 @@ struct EditorState {
     float preview_text_h = 0;
     float preview_font_size = 0;           // 0: not measured yet
     bool conflict = false;                 // the last save hit a revision conflict: offer both ways out
+    // A popup (picker, list, confirmation) was open when the last frame ended. ImGui closes a popup on
+    // Escape before the views run, so without this the same press would also clear the selection.
+    bool popup_was_open = false;
 };
 
 }  // namespace ui::editor

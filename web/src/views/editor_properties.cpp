@@ -199,6 +199,9 @@ bool InstanceTypePicker(Form& form, const plan::Plan& plan, std::string& instanc
     const float scale = Scale();
     ImGui::SetNextWindowSize(ImVec2(520 * scale, 420 * scale));
     if (ImGui::BeginPopup("instance-picker")) {
+        // One Escape closes it, also while the search field has the keyboard (which would otherwise take
+        // the first press for itself); the type stays as it was.
+        if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) ImGui::CloseCurrentPopup();
         ImGui::TextUnformatted(("Instance types offered in " + plan.cloud.region).c_str());
         if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
         ImGui::SetNextItemWidth(-1);

@@ -68,7 +68,10 @@ void Shortcuts(PlanViewState& view, Intents& intents) {
         ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace), false)) {
         doc.DeleteSelection();
     }
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) doc.ClearSelection();
+    // Escape closes the popup that was open, and only that (ImGui closed it already this frame).
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false) && !view.editor.popup_was_open) {
+        doc.ClearSelection();
+    }
 }
 
 void Toolbar(AppState& state, Intents& intents) {
@@ -371,6 +374,8 @@ void DrawPlanView(AppState& state, Intents& intents) {
         case Confirm::No: view.confirm_delete = false; break;
         case Confirm::Pending: break;
     }
+    // The conflict dialog (drawn after this screen) stays in ImGui's popup stack between frames, so it counts.
+    view.editor.popup_was_open = ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId);
     ImGui::End();
 }
 
