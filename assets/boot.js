@@ -199,11 +199,11 @@
     const inApp = location.hash === '#app';
     if (inApp && reason) {
       history.replaceState(null, '', '#top');
-      document.body.classList.remove('app-mode');  // shown while the probe ran
+      document.documentElement.classList.remove('app-mode');  // shown while the probe ran
       showReason();
       return;
     }
-    document.body.classList.toggle('app-mode', inApp);
+    document.documentElement.classList.toggle('app-mode', inApp);
     if (inApp) {
       start();
       if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
@@ -260,9 +260,7 @@
 
   if (wantsApp) {
     startLoader();  // first: it downloads and compiles while the probe waits for the GPU
-    // The page may be drawn while the worker starts: draw the app's (plain) loading screen, never the
-    // landing page it would leave at once (drawing text and pictures costs seconds in software GL).
-    document.body.classList.add('app-mode');
+    // assets/page_mode.js has put the page in app mode already: the landing page was never drawn.
     sizeCanvas();
   }
   if (loaderRunning) {

@@ -21,7 +21,7 @@ import http from 'node:http';
 import { readFileSync, readdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { launchBrowser, chromium, chromiumArgs } from '../tests/browser/harness.mjs';
+import { launchBrowser, chromium, chromiumArgs, chromiumPath } from '../tests/browser/harness.mjs';
 
 const sites = (process.argv.length > 2 ? process.argv.slice(2) : ['build/web/site']).map((dir) => path.resolve(dir));
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css',
@@ -145,7 +145,7 @@ function childBrowsers() {
 // its GPU process is up and has drawn, as in a visitor's browser. Nothing of the site is loaded here.
 async function launchWarmBrowser() {
   const before = childBrowsers();
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: chromiumArgs });
+  const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
   const rootPid = [...childBrowsers()].find((pid) => !before.has(pid));
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
@@ -248,7 +248,7 @@ for (const mode of modes) {
     failed ||= !ok;
     console.log(`${ok ? 'PASS' : 'FAIL'} first frame after navigation, ${mode} browser process${sites.length > 1 ? ` (site ${String.fromCharCode(65 + s)})` : ''}: ` +
                 `median ${m.toFixed(0)} ms (min ${runs[0].toFixed(0)}, max ${runs[runs.length - 1].toFixed(0)}; ${runs.length} loads, cold cache, ` +
-                `headless Chromium + SwiftShader, loopback; target under 1500 ms)`);
+                `headless ${path.basename(chromiumPath)} + SwiftShader, loopback; target under 1500 ms)`);
   });
 }
 if (failed) process.exitCode = 1;

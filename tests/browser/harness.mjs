@@ -7,7 +7,7 @@
 // widgetGone, or tests/lib/eventually.mjs for the server, files and processes, each failing with what it
 // saw. Never a fixed number of frames or milliseconds before asserting on something a request, a timer or
 // another process changes; waitFrames is only for input the app itself orders frame by frame.
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -19,6 +19,13 @@ export const { chromium } = require('../node_modules/playwright-core');
 export const repo = process.env.CS_REPO || path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 export const artifacts = path.join(repo, 'tests/artifacts/browser');
 mkdirSync(artifacts, { recursive: true });
+
+// Debian's chromium-headless-shell: the headless build of Chromium that Playwright itself runs for
+// headless tests. The full browser in headless mode also starts its own window UI for every new window (a
+// WebUI renderer for the address bar's popup: ~2 s of CPU per window on this 2-core machine, competing with
+// the page under test). Same engine, same WebGL through SwiftShader. CS_CHROMIUM picks another binary.
+export const chromiumPath = process.env.CS_CHROMIUM ||
+  (existsSync('/usr/bin/chromium-headless-shell') ? '/usr/bin/chromium-headless-shell' : '/usr/bin/chromium');
 
 // RECIPES.md: WebGL through SwiftShader, and no background traffic on the closed network.
 export const chromiumArgs = [
@@ -32,7 +39,7 @@ export const chromiumArgs = [
 export async function launchBrowser({ viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1, args = [] } = {}) {
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'cs-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
+    executablePath: chromiumPath,
     headless: true,
     viewport,
     deviceScaleFactor,

@@ -132,7 +132,7 @@ test('without WebGL 2 the landing page explains why the app cannot start', async
     assert.match(await page.textContent('#support-notice'), /WebGL 2/);
     await page.click('#get-started');
     await page.waitForTimeout(500);
-    assert.equal(await page.evaluate(() => document.body.classList.contains('app-mode')), false);
+    assert.equal(await page.evaluate(() => document.documentElement.classList.contains('app-mode')), false);
     assert.equal(await page.evaluate(() => typeof window.Module), 'undefined', 'app.js was not loaded');
     assert.ok(await page.isVisible('#get-started'), 'the landing page stays readable');
     await screenshot(page, '14-no-webgl2');
@@ -158,7 +158,7 @@ test('without WebGL 2 a link straight to the app lands on the home page with the
     await page.waitForSelector('#support-notice', { state: 'visible', timeout: 20000 });
     assert.match(await page.textContent('#support-notice'), /WebGL 2/);
     assert.equal(await page.evaluate(() => location.hash), '#top');
-    assert.equal(await page.evaluate(() => document.body.classList.contains('app-mode')), false);
+    assert.equal(await page.evaluate(() => document.documentElement.classList.contains('app-mode')), false);
     assert.equal(await page.evaluate(() => typeof window.Module), 'undefined', 'app.js was not run');
     assert.ok(await page.isVisible('#get-started'), 'the landing page is shown');
     const deadline = Date.now() + 10000;
@@ -167,5 +167,31 @@ test('without WebGL 2 a link straight to the app lands on the home page with the
     assert.ok(!appRequests.some((url) => url.endsWith('/app.js')), `app.js was not requested (requests: ${appRequests})`);
     assert.ok(!(await page.evaluate(() => performance.getEntriesByType('resource').some((r) => /app\.(js|wasm|data)$/.test(r.name)))),
               'the page itself downloaded nothing of the app');
+  });
+});
+
+test('a link straight to the app never paints the home page, and a slow load says it is loading', async () => {
+  await withPage({}, 'slow-load', async (page) => {
+    // Every animation frame (the browser's rendering steps), what the home page would show: it must never
+    // be laid out, so never painted. assets/page_mode.js decides before the first paint.
+    await page.addInitScript(() => {
+      window.landingSeen = [];
+      const look = () => {
+        const landing = document.getElementById('landing');
+        if (landing) window.landingSeen.push(getComputedStyle(landing).display);
+        if (window.landingSeen.length < 30) requestAnimationFrame(look);
+      };
+      requestAnimationFrame(look);
+    });
+    await page.route(/\/app\.wasm$/, () => {});  // held back: the app cannot start while the test looks
+    await page.goto(gateway.url + '/#app');
+    const status = page.locator('#app-status-text');
+    await status.waitFor({ state: 'visible', timeout: 20000 });
+    assert.match(await status.textContent(), /Loading CloudSketch/);
+    await eventually(() => page.evaluate(() => window.landingSeen.length >= 30), { what: 'thirty rendering steps' });
+    const seen = await page.evaluate(() => window.landingSeen);
+    assert.ok(seen.length > 0 && seen.every((display) => display === 'none'), `home page display per frame: ${seen}`);
+    assert.equal(await page.isVisible('#get-started'), false);
+    await screenshot(page, '15-slow-load');
   });
 });
