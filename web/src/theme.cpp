@@ -19,8 +19,18 @@ void LoadFonts(float scale) {
     icons.MergeMode = true;
     icons.GlyphMinAdvanceX = kBodyPx * scale;  // icons line up in buttons
     icons.PixelSnapH = true;
+    // Horizontal oversampling: 2 for body text (sub-pixel glyph positions stay smooth; ImGui's later
+    // default), 1 for the heading and icons, which are large or pixel-snapped. ImGui 1.86's default of 3
+    // made a 512x1024 RGBA atlas (2 MB uploaded before the first frame); this one is 512x256 and looks the
+    // same at 1x and 2x (bench/web_first_frame.mjs: "first frame: GL objects made" about halves).
+    icons.OversampleH = 1;
+    ImFontConfig text;
+    text.OversampleH = 2;
+    ImFontConfig heading;
+    heading.OversampleH = 1;
+    heading.PixelSnapH = true;
 
-    ImFont* body = io.Fonts->AddFontFromFileTTF(kTextFont, kBodyPx * scale);
+    ImFont* body = io.Fonts->AddFontFromFileTTF(kTextFont, kBodyPx * scale, &text);
     if (body == nullptr) {
         // The data file failed to load: the default font is tiny but keeps the app usable.
         ImFontConfig fallback;
@@ -30,7 +40,7 @@ void LoadFonts(float scale) {
         return;
     }
     io.Fonts->AddFontFromFileTTF(kIconFont, kBodyPx * scale * 0.9f, &icons, kIconRanges);
-    g_heading = io.Fonts->AddFontFromFileTTF(kTextFont, kHeadingPx * scale);
+    g_heading = io.Fonts->AddFontFromFileTTF(kTextFont, kHeadingPx * scale, &heading);
     io.Fonts->AddFontFromFileTTF(kIconFont, kHeadingPx * scale * 0.9f, &icons, kIconRanges);
 }
 
