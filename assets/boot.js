@@ -17,6 +17,7 @@
   // them only once app.js has been downloaded and run.
   let wasmModule = null;   // Promise<WebAssembly.Module>
   let dataFile = null;     // the ArrayBuffer of app.data once it has arrived
+  let dataSettled = null;  // Promise: settles when that download has ended (with the bytes or not)
   let loader = null;       // the Worker of assets/app_loader.js while it works
   let loaderRunning = null;  // Promise: settles once the worker has asked for the files (or failed)
 
@@ -40,6 +41,8 @@
     loader = worker;
     let running = null;
     loaderRunning = new Promise((resolve) => { running = resolve; });
+    let dataDone = null;
+    dataSettled = new Promise((resolve) => { dataDone = resolve; });
     wasmModule = new Promise((resolve, reject) => {
       worker.onmessage = (event) => {
         const message = event.data;
@@ -52,6 +55,7 @@
           reject(new Error(message.error));
         } else if ('data' in message) {
           dataFile = message.data;
+          dataDone();
         } else if ('timing' in message) {
           for (const [name, t] of Object.entries(message.timing)) {
             markAt('cs:' + name + '-requested', t.requested);
@@ -64,6 +68,7 @@
       worker.onerror = (event) => {
         event.preventDefault();
         running();
+        dataDone();  // Emscripten fetches app.data itself
         reject(new Error(event.message || 'assets/app_loader.js failed'));
       };
     }).catch((e) => {
@@ -79,6 +84,7 @@
     loader = null;
     wasmModule = null;
     dataFile = null;
+    dataSettled = null;
   }
 
   function compileOnPage() {
@@ -92,7 +98,7 @@
     if (wasmModule || !hasWasm) return;
     wasmModule = compileOnPage();
     wasmModule.catch(() => {});  // reported by instantiateWasm below, once app.js asks for it
-    fetch('app.data', { credentials: 'same-origin' })
+    dataSettled = fetch('app.data', { credentials: 'same-origin' })
       .then((response) => (response.ok ? response.arrayBuffer() : null))
       .then((bytes) => { dataFile = bytes; }, () => {});
   }
@@ -189,10 +195,22 @@
       getPreloadedPackage: () => { const bytes = dataFile; dataFile = null; return bytes; },
     };
     performance.mark('cs:load-app');
-    const script = document.createElement('script');
-    script.src = 'app.js';
-    script.onerror = () => showStatus('Could not load the CloudSketch app. Check your connection and reload the page.', true);
-    document.body.appendChild(script);
+    // app.js asks for app.data synchronously as it starts, and downloads it a second time when it is not
+    // here yet. So app.js is downloaded now (preload) but run once app.data's download has ended: 20 KB,
+    // done long before app.wasm is compiled, which the app waits for anyway. A stuck download holds the app
+    // back 3 s at most; Emscripten then fetches app.data itself and reports what goes wrong.
+    const preload = document.createElement('link');
+    preload.rel = 'preload';
+    preload.as = 'script';
+    preload.href = 'app.js';
+    document.head.appendChild(preload);
+    const dataWait = new Promise((resolve) => setTimeout(resolve, 3000));
+    Promise.race([dataSettled || Promise.resolve(), dataWait]).then(() => {
+      const script = document.createElement('script');
+      script.src = 'app.js';
+      script.onerror = () => showStatus('Could not load the CloudSketch app. Check your connection and reload the page.', true);
+      document.body.appendChild(script);
+    });
   }
 
   function route() {
