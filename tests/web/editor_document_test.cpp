@@ -178,6 +178,33 @@ TEST_F(EditorDocument, CopyPasteGivesFreshIdsAndKeepsHostingInsideTheCopy) {
     EXPECT_FALSE(doc.Dirty());
 }
 
+// The system clipboard's form: the copied components as cs-json, pasted back (here or in another document,
+// as from another tab) like the app's own clipboard; other text changes nothing.
+TEST_F(EditorDocument, ClipboardTextPastesIntoAnotherDocument) {
+    EXPECT_EQ(doc.ClipboardText(), "");
+    doc.SelectAll();
+    doc.CopySelection();
+    const std::string text = doc.ClipboardText();
+    ASSERT_NE(text.find("\"pg-1\""), std::string::npos) << text;
+
+    Document other;
+    other.Load(plan::DefaultPlan("Billing"));
+    EXPECT_FALSE(other.PasteText("pg-1"));
+    EXPECT_FALSE(other.PasteText("{\"not\": \"a plan\"}"));
+    EXPECT_FALSE(other.PasteText("{ broken"));
+    EXPECT_EQ(other.Plan().components.size(), 2u);
+    EXPECT_FALSE(other.CanUndo());
+
+    ASSERT_TRUE(other.PasteText(text));
+    ASSERT_EQ(other.Plan().components.size(), 4u);
+    EXPECT_EQ(other.Selection(), (std::set<std::string>{"pg-2", "vm-2"}));
+    EXPECT_EQ(Pg(other, "pg-2").host, "vm-2");
+    EXPECT_EQ(other.Plan().Find("vm-2")->name, doc.Plan().Find("vm-1")->name + " (copy)");
+    EXPECT_EQ(other.Plan().name, "Billing");  // only components are pasted, never the header
+    other.Undo();
+    EXPECT_EQ(other.Plan().components.size(), 2u);
+}
+
 TEST_F(EditorDocument, DirtyFollowsSavesThroughUndo) {
     doc.Move({"vm-1"}, 100, 0);
     const auto before_save = doc.Version();

@@ -42,8 +42,10 @@ Session LoadSession() {
 
 // Ctrl+C / Ctrl+X in any ImGui text field (a preview, a connection line): Emscripten's GLFW drops clipboard
 // text, so it goes to the system clipboard through platform::CopyText (the key press is the user gesture;
-// no box to leave it in if the browser refuses). Ctrl+V inside the app pastes the last text copied in it:
-// reading the system clipboard needs a paste event the canvas does not get.
+// no box to leave it in if the browser refuses). Ctrl+V pastes the system clipboard: the browser hands its
+// text over only in the paste event that follows Ctrl+V's keydown (platform::CapturePaste), which App::Frame
+// takes before the views run, so ImGui reads it here in the same frame. Without one (a browser that sent
+// none), the last text copied in the app.
 std::string& LastCopied() {
     static std::string text;
     return text;
@@ -74,6 +76,7 @@ std::string_view ScreenName(Screen screen) {
 
 App::App() {
     platform::CaptureEditorShortcuts();
+    platform::CapturePaste();
     RouteImGuiClipboard();
     Session stored = LoadSession();
     if (stored.token.empty()) {
@@ -107,6 +110,9 @@ void App::Frame() {
     for (auto& run : stored) run();
     MaybeSync();
     PublishSyncState();
+
+    state_.pasted = platform::TakePastedText();
+    if (state_.pasted) LastCopied() = *state_.pasted;
 
     ProbeBeginFrame();
     Intents intents;

@@ -168,8 +168,12 @@ struct AppState {
     SyncState sync;
     double now_unix = 0;  // wall clock at the start of the frame, for "updated 5 min ago"
     // The editor's share of its height given to the problems/preview pane below the canvas; the user drags
-    // the splitter between them, and the share stays for every plan opened afterwards.
-    float preview_share = 0.5f;
+    // the splitter between them, and the share stays for every plan opened afterwards. 0 until the user
+    // drags it: the default then follows the window's height (views/editor_view.cpp).
+    float preview_share = 0;
+    // The text of the browser's paste event that came with this frame's Ctrl+V (platform::TakePastedText),
+    // for the canvas to paste components copied in another tab; ImGui's text fields get it as the clipboard.
+    std::optional<std::string> pasted;
 };
 
 // What a view asks for. `id` is a plan id where one is needed.

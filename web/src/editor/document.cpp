@@ -6,6 +6,7 @@
 
 #include "editor/viewport.hpp"
 #include "plan/catalog.hpp"
+#include "plan/json.hpp"
 
 namespace ui::editor {
 namespace {
@@ -179,6 +180,24 @@ void Document::CopySelection() {
         if (selection_.count(c.id)) copied.push_back(c);
     }
     if (!copied.empty()) clipboard_ = std::move(copied);
+}
+
+std::string Document::ClipboardText() const {
+    if (clipboard_.empty()) return {};
+    plan::Plan copied = plan_;
+    copied.components = clipboard_;
+    return plan::DumpPlan(copied);
+}
+
+bool Document::PasteText(std::string_view text) {
+    // Cheap refusal first: most pasted text (a word, a path) is not JSON at all.
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos || text[first] != '{') return false;
+    plan::ParseOutcome outcome = plan::ParsePlan(text);
+    if (!outcome.plan || outcome.plan->components.empty()) return false;
+    clipboard_ = std::move(outcome.plan->components);
+    Paste();
+    return true;
 }
 
 void Document::Paste() {

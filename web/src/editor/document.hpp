@@ -76,6 +76,12 @@ public:
     // follows its copy, otherwise its host is cleared (one database per VM). Selects the pasted ones.
     void Paste();
     bool ClipboardEmpty() const { return clipboard_.empty(); }
+    // The clipboard as text for the system clipboard: a cs-json plan (this plan's header) holding only the
+    // copied components, so another tab or program can paste it back. Empty when the clipboard is.
+    std::string ClipboardText() const;
+    // Pastes the components of cs-json `text` (ClipboardText's, or any plan's) as Paste does, and keeps them
+    // as the clipboard. False, changing nothing, when the text is not a readable plan with components.
+    bool PasteText(std::string_view text);
 
     bool CanUndo() const { return !undo_.empty(); }
     bool CanRedo() const { return !redo_.empty(); }

@@ -52,6 +52,9 @@ struct EditorState {
     // A popup (picker, list, confirmation) was open when the last frame ended. ImGui closes a popup on
     // Escape before the views run, so without this the same press would also clear the selection.
     bool popup_was_open = false;
+    // The platform::CopyText ticket of the last Ctrl+C on the canvas (0: none yet). When that copy did not
+    // reach the system clipboard, Ctrl+V falls back to the app's own clipboard.
+    int copy_ticket = 0;
 };
 
 }  // namespace ui::editor

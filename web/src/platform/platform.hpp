@@ -56,6 +56,15 @@ int CopyText(const std::string& text, float x, float y, float w, float h);
 // Pending until the browser has answered; Failed means the text waits, selected, for the user's Ctrl+C.
 CopyOutcome CopyStatus(int ticket);
 
+// Listens for the browser's paste events (Ctrl+V while the app's canvas, or the page, has the focus; pastes
+// into the page's own text boxes are left alone). Browsers hand clipboard text to a page only inside such an
+// event, which comes right after Ctrl+V's keydown and before the app's next frame. Call once.
+void CapturePaste();
+
+// The text of the last paste event not taken yet (plain text; empty clipboard = ""), then nothing until the
+// next one.
+std::optional<std::string> TakePastedText();
+
 // Keeps the browser from acting on the editor's shortcuts (Ctrl+S would open "Save page as", Ctrl+Y
 // the history); the keys still reach the app. Call once.
 void CaptureEditorShortcuts();

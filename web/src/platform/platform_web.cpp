@@ -204,6 +204,36 @@ CopyOutcome CopyStatus(int ticket) {
     }
 }
 
+EM_JS(void, cs_capture_paste, (), {
+    document.addEventListener('paste', function(e) {
+        var target = e.target;
+        if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable)) return;
+        var data = e.clipboardData;
+        Module.csPasted = data ? data.getData('text/plain') : '';
+        e.preventDefault();
+    });
+});
+
+void CapturePaste() { cs_capture_paste(); }
+
+EM_JS(char*, cs_take_pasted, (), {
+    if (typeof Module.csPasted !== 'string') return 0;
+    var text = Module.csPasted;
+    Module.csPasted = undefined;
+    var size = lengthBytesUTF8(text) + 1;
+    var ptr = _malloc(size);
+    stringToUTF8(text, ptr, size);
+    return ptr;
+});
+
+std::optional<std::string> TakePastedText() {
+    char* raw = cs_take_pasted();
+    if (!raw) return std::nullopt;
+    std::string text(raw);
+    std::free(raw);
+    return text;
+}
+
 EM_JS(void, cs_capture_shortcuts, (), {
     window.addEventListener('keydown', function(e) {
         if ((e.ctrlKey || e.metaKey) && !e.altKey && /^[sSyYzZ]$/.test(e.key)) e.preventDefault();

@@ -30,19 +30,24 @@ struct Form {
     std::string component;
     std::string changed_field;  // set by the widget that changed
     std::string label;          // undo label of that change
-    float label_width = 0;
+    float label_width = 0;  // 0: labels sit above their fields (a narrow panel)
 };
 
 std::string ProbeId(const Form& form, const std::string& field) {
     return "props/" + (form.component.empty() ? "plan/" + field : field);
 }
 
-// Label on the left; red frame when the field has an error; focus when the problems list asked for it.
+// Label on the left (above the field in a narrow panel); red frame when the field has an error; focus when
+// the problems list asked for it.
 void BeginField(Form& form, const std::string& field, const char* label) {
     ImGui::PushID(field.c_str());
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted(label);
-    ImGui::SameLine(form.label_width);
+    if (form.label_width > 0) {
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextUnformatted(label);
+        ImGui::SameLine(form.label_width);
+    } else {
+        ImGui::TextUnformatted(label);
+    }
     ImGui::SetNextItemWidth(-1);
     const bool error = !form.editor.doc.CurrentProblems().For(form.component, field).empty();
     if (error) {
@@ -73,10 +78,11 @@ void EndField(Form& form, const std::string& field, bool changed, const std::str
         messages += problem->diagnostic.message;
     }
     if (!messages.empty()) {
-        ImGui::Indent(form.label_width);
+        // Indent(0) would indent by the style's default: only indent under a label column.
+        if (form.label_width > 0) ImGui::Indent(form.label_width);
         const ImU32 color = error ? kColorError : kColorWarning;
         ColoredText(color, std::string(kIconWarning) + "  " + messages, ProbeId(form, field) + "/error");
-        ImGui::Unindent(form.label_width);
+        if (form.label_width > 0) ImGui::Unindent(form.label_width);
     }
     ImGui::PopID();
 }
@@ -118,6 +124,12 @@ bool ComboField(Form& form, const std::string& field, const char* label, std::st
     bool changed = false;
     // An empty value (no host yet) needs a visible name in the list.
     auto shown = [](const std::string& option) { return option.empty() ? std::string("(none)") : option; };
+    // Whether the value fits beside the arrow (ImGui cuts it, without an ellipsis): probed as <field>/fit,
+    // {"text_w","room_w"} in display pixels, so a test can tell a whole value from a cut one.
+    const float frame_h = ImGui::GetFrameHeight();
+    const float room_w = ImGui::CalcItemWidth() - frame_h - ImGui::GetStyle().FramePadding.x * 2;
+    const float text_w = ImGui::CalcTextSize(shown(value).c_str()).x;
+    const ImVec2 at = ImGui::GetCursorScreenPos();
     if (ImGui::BeginCombo("##v", shown(value).c_str())) {
         for (const std::string& option : options) {
             if (ImGui::Selectable(shown(option).c_str(), option == value)) {
@@ -128,6 +140,9 @@ bool ComboField(Form& form, const std::string& field, const char* label, std::st
         }
         ImGui::EndCombo();
     }
+    char fit[64];
+    std::snprintf(fit, sizeof fit, "{\"text_w\":%.1f,\"room_w\":%.1f}", text_w, room_w);
+    ProbeRect(ProbeId(form, field) + "/fit", fit, at.x, at.y, at.x + room_w, at.y + frame_h);
     EndField(form, field, changed, value);
     return changed;
 }
@@ -450,7 +465,10 @@ void PlanFields(EditorState& editor, float label_width) {
 }  // namespace
 
 void DrawProperties(EditorState& editor) {
-    const float label_width = 160 * Scale();
+    // Labels beside the fields while the values keep room for the longest of them ("amazon-linux",
+    // "ap-southeast-2" with the combo's arrow); in a narrower panel (1024 px windows) labels go above.
+    const float label_width =
+        ImGui::GetContentRegionAvail().x - 160 * Scale() >= 210 * Scale() ? 160 * Scale() : 0.0f;
     Document& doc = editor.doc;
     // The problems list may ask for a field of a component that is not selected yet.
     if (editor.focus && !editor.focus->component.empty() && !doc.IsSelected(editor.focus->component)) {

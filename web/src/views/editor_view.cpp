@@ -4,12 +4,14 @@
 // undo/redo, Ctrl+C/Ctrl+V copy/paste, Ctrl+A select all, Delete remove, Escape deselect.
 #include <algorithm>
 #include <cstdio>
+#include <initializer_list>
 #include <set>
 #include <string>
 
 #include <imgui.h>
 #include <misc/cpp/imgui_stdlib.h>
 
+#include "platform/platform.hpp"
 #include "theme.hpp"
 #include "ui_probe.hpp"
 #include "views/editor_views.hpp"
@@ -50,7 +52,8 @@ using editor::EditorState;
 // Letters: ImGui 1.86's GLFW backend indexes io.KeysDown by GLFW key code, which is the ASCII capital.
 bool Pressed(char key) { return ImGui::IsKeyPressed(static_cast<int>(key), /*repeat=*/false); }
 
-void Shortcuts(PlanViewState& view, Intents& intents) {
+void Shortcuts(AppState& state, Intents& intents) {
+    PlanViewState& view = state.plan;
     const ImGuiIO& io = ImGui::GetIO();
     editor::Document& doc = view.editor.doc;
     const bool ctrl = io.KeyCtrl || io.KeySuper;
@@ -61,8 +64,19 @@ void Shortcuts(PlanViewState& view, Intents& intents) {
     } else if (ctrl && Pressed('Z')) {
         doc.Undo();
     }
-    if (ctrl && Pressed('C')) doc.CopySelection();
-    if (ctrl && Pressed('V')) doc.Paste();
+    if (ctrl && Pressed('C') && !doc.Selection().empty()) {
+        doc.CopySelection();
+        // Also on the system clipboard (cs-json of the copied components), for another tab or program.
+        view.editor.copy_ticket = platform::CopyText(doc.ClipboardText(), 0, 0, 0, 0);
+    }
+    if (ctrl && Pressed('V')) {
+        // The system clipboard's components when it holds cs-json (copied here or in another tab). Other text
+        // there is newer than anything copied here, so it pastes nothing, unless the last copy here never
+        // reached the system clipboard (refused) or the browser sent no paste event: then the app's own.
+        const int ticket = view.editor.copy_ticket;
+        const bool own_copy_lost = ticket != 0 && platform::CopyStatus(ticket) != platform::CopyOutcome::Copied;
+        if (state.pasted ? !doc.PasteText(*state.pasted) && own_copy_lost : true) doc.Paste();
+    }
     if (ctrl && Pressed('A')) doc.SelectAll();
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Delete), false) ||
         ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace), false)) {
@@ -104,19 +118,28 @@ void Toolbar(AppState& state, Intents& intents) {
     }
 
     // Right side: undo, redo, save, deploy.
-    const std::string undo = std::string("\xef\x83\xa2") + "  Undo";  // fa-undo
-    const std::string redo = std::string("\xef\x80\x9e") + "  Redo";  // fa-repeat
+    std::string undo = std::string("\xef\x83\xa2") + "  Undo";  // fa-undo
+    std::string redo = std::string("\xef\x80\x9e") + "  Redo";  // fa-repeat
     const std::string save = std::string("\xef\x83\x87") + "  Save";  // fa-floppy-o
     const std::string deploy = std::string("\xef\x84\xb5") + "  Deploy";  // fa-rocket
     const ImGuiStyle& style = ImGui::GetStyle();
-    float width = 0;
-    for (const std::string* label : {&undo, &redo, &save, &deploy}) {
-        width += ImGui::CalcTextSize(label->c_str()).x + style.FramePadding.x * 2 + style.ItemSpacing.x;
-    }
-    // Right-aligned after the facts; in a window too narrow for both, on a line of their own (never drawn
-    // over the facts).
+    auto width_of = [&style](std::initializer_list<const std::string*> labels) {
+        float width = 0;
+        for (const std::string* label : labels) {
+            width += ImGui::CalcTextSize(label->c_str(), nullptr, true).x + style.FramePadding.x * 2 + style.ItemSpacing.x;
+        }
+        return width;
+    };
+    // Right-aligned after the facts. Where they do not fit (a 1024 px window), Undo and Redo show only their
+    // icons (the tooltip names them), so the toolbar keeps one line; in a window narrower still, the buttons
+    // take a line of their own (never drawn over the facts).
     const float facts_end = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + style.ItemSpacing.x;
-    const float buttons_x = ImGui::GetWindowContentRegionMax().x - width;
+    float buttons_x = ImGui::GetWindowContentRegionMax().x - width_of({&undo, &redo, &save, &deploy});
+    if (buttons_x < facts_end) {
+        undo = std::string("\xef\x83\xa2") + "##undo";
+        redo = std::string("\xef\x80\x9e") + "##redo";
+        buttons_x = ImGui::GetWindowContentRegionMax().x - width_of({&undo, &redo, &save, &deploy});
+    }
     if (buttons_x >= facts_end) {
         ImGui::SameLine(buttons_x);
     } else {
@@ -209,7 +232,8 @@ void StatusLines(PlanViewState& view, Intents& intents) {
 }
 
 // The bar between the canvas and the pane below: dragging it moves the split (share of `total` height).
-void Splitter(float& share, ImVec2 size, float total) {
+// Returns true while it is being dragged.
+bool Splitter(float& share, ImVec2 size, float total) {
     ImGui::InvisibleButton("##splitter", size);
     const bool active = ImGui::IsItemActive();
     if (active && total > 0) share = std::clamp(share - ImGui::GetIO().MouseDelta.y / total, 0.1f, 0.9f);
@@ -222,10 +246,12 @@ void Splitter(float& share, ImVec2 size, float total) {
     const ImU32 color = active || ImGui::IsItemHovered() ? kColorAccent : kColorMuted;
     ImGui::GetWindowDrawList()->AddLine(ImVec2(mid_x - grip, mid_y), ImVec2(mid_x + grip, mid_y), color, 2 * Scale());
     Probe("editor/splitter", std::to_string(static_cast<int>(share * 100 + 0.5f)) + "%");
+    return active;
 }
 
 void BottomTabs(EditorState& ed, Intents& intents) {
-    if (!ImGui::BeginTabBar("bottom")) return;
+    // Scroll, not shrink: at 1024 px the seven tabs do not fit, and shrunk labels read "Proble…".
+    if (!ImGui::BeginTabBar("bottom", ImGuiTabBarFlags_FittingPolicyScroll)) return;
     const int errors = ed.doc.CurrentProblems().ErrorCount();
     const std::size_t total = ed.doc.CurrentProblems().All().size();
     char problems[64];
@@ -329,7 +355,7 @@ void DrawPlanView(AppState& state, Intents& intents) {
         DrawUnreadable(view);
     } else {
         EditorState& ed = view.editor;
-        Shortcuts(view, intents);
+        Shortcuts(state, intents);
         const ImVec2 avail = ImGui::GetContentRegionAvail();
         const float palette_w = 130 * scale;
         const float props_w = std::min(420 * scale, avail.x * 0.34f);
@@ -340,7 +366,10 @@ void DrawPlanView(AppState& state, Intents& intents) {
         const float splitter_h = 8 * scale;
         const float min_bottom = std::min(140 * scale, avail.y * 0.5f);
         const float max_bottom = std::max(min_bottom, avail.y - splitter_h - 120 * scale);
-        const float bottom_h = std::clamp(avail.y * state.preview_share, min_bottom, max_bottom);
+        // Until the user drags the splitter, a short window (1024x700) gives the canvas the larger part:
+        // half of ~450 px left the canvas too short to arrange more than a couple of nodes.
+        float share = state.preview_share > 0 ? state.preview_share : avail.y < 560 * scale ? 0.4f : 0.5f;
+        const float bottom_h = std::clamp(avail.y * share, min_bottom, max_bottom);
 
         ImGui::BeginChild("palette", ImVec2(palette_w, avail.y), false);
         editor::DrawPalette(ed);
@@ -354,7 +383,7 @@ void DrawPlanView(AppState& state, Intents& intents) {
         // No item spacing around the splitter (it is the gap); pushed here so the canvas inside keeps its own.
         ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(spacing, 0));
         ImGui::EndChild();
-        Splitter(state.preview_share, ImVec2(centre_w, splitter_h), avail.y);
+        if (Splitter(share, ImVec2(centre_w, splitter_h), avail.y)) state.preview_share = share;
         ImGui::PopStyleVar(2);
         ImGui::BeginChild("bottom", ImVec2(centre_w, bottom_h), false);
         BottomTabs(ed, intents);
