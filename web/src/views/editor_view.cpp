@@ -368,7 +368,7 @@ void DrawPlanView(AppState& state, Intents& intents) {
         const float max_bottom = std::max(min_bottom, avail.y - splitter_h - 120 * scale);
         // Until the user drags the splitter, a short window (1024x700) gives the canvas the larger part:
         // half of ~450 px left the canvas too short to arrange more than a couple of nodes.
-        float share = state.preview_share > 0 ? state.preview_share : avail.y < 560 * scale ? 0.4f : 0.5f;
+        float share = state.preview_share > 0 ? state.preview_share : avail.y < 560 * scale ? 0.45f : 0.5f;
         const float bottom_h = std::clamp(avail.y * share, min_bottom, max_bottom);
 
         ImGui::BeginChild("palette", ImVec2(palette_w, avail.y), false);
