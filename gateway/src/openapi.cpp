@@ -1,5 +1,6 @@
 // /v1/openapi.json, generated from the route table so the document lists exactly what is served.
 #include <sstream>
+#include <string_view>
 
 #include "routes.hpp"
 
@@ -34,6 +35,18 @@ std::string_view Describe(int status) {
     }
 }
 
+// Query parameters, which the route table does not carry (its paths are patterns); docs/api.md has the prose.
+struct QueryParameter {
+    std::string_view method, path, name, type, description;
+};
+constexpr QueryParameter kQueryParameters[] = {
+    {"GET", "/v1/plan/", "limit", "integer", "Plans per page, 1-200 (default 50); out of range: 422 request.invalid"},
+    {"GET", "/v1/plan/", "cursor", "string", "The next_cursor of the previous page (opaque); unreadable: 422"},
+    {"GET", "/v1/plan/", "q", "string", "Only plans whose name contains this (any case)"},
+    {"DELETE", "/v1/plan/{id}", "revision", "integer",
+     "Delete only while the plan is at this revision (else 409 plan.revision_conflict); without it, any revision"},
+};
+
 }  // namespace
 
 ordered_json OpenApiDocument() {
@@ -53,6 +66,14 @@ ordered_json OpenApiDocument() {
                                   {"in", "path"},
                                   {"required", true},
                                   {"schema", {{"type", "string"}}}});
+        }
+        for (const QueryParameter& query : kQueryParameters) {
+            if (query.method != route.method || query.path != route.path) continue;
+            parameters.push_back({{"name", query.name},
+                                  {"in", "query"},
+                                  {"required", false},
+                                  {"description", query.description},
+                                  {"schema", {{"type", query.type}}}});
         }
         if (!parameters.empty()) op["parameters"] = parameters;
         if (route.auth) op["security"] = ordered_json::array({{{"bearer", ordered_json::array()}}});

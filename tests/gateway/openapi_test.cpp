@@ -80,6 +80,38 @@ TEST_F(OpenApiTest, EveryRouteInTheTableIsDocumentedAndViceVersa) {
     }
 }
 
+// The query parameters the handlers read are documented on their operations (and each one documented is
+// one a real request may carry: the gateway answers it without a 422 for the parameter's name).
+TEST_F(OpenApiTest, QueryParametersAreDocumented) {
+    json doc = Body(Get("/v1/openapi.json"));
+    auto query_names = [&doc](const char* path, const char* method) {
+        std::set<std::string> names;
+        for (const json& parameter : doc["paths"][path][method].value("parameters", json::array())) {
+            if (parameter["in"] == "query") {
+                EXPECT_EQ(parameter["required"], false) << parameter;
+                EXPECT_TRUE(parameter["schema"].contains("type")) << parameter;
+                names.insert(parameter["name"].get<std::string>());
+            }
+        }
+        return names;
+    };
+    EXPECT_EQ(query_names("/v1/plan/", "get"), (std::set<std::string>{"limit", "cursor", "q"}));
+    EXPECT_EQ(query_names("/v1/plan/{id}", "delete"), (std::set<std::string>{"revision"}));
+    EXPECT_EQ(query_names("/v1/plan/{id}", "get"), std::set<std::string>{});
+    // The path parameter is still there beside the query one.
+    EXPECT_EQ(doc["paths"]["/v1/plan/{id}"]["delete"]["parameters"][0]["in"], "path");
+
+    const std::string token = SignUp("openapi-query@example.com");
+    auto client = Client();
+    httplib::Headers headers = {{"Authorization", "Bearer " + token}};
+    httplib::Result listed = client.Get("/v1/plan/?limit=5&q=x", headers);
+    ASSERT_TRUE(listed);
+    EXPECT_EQ(listed->status, 200) << listed->body;
+    httplib::Result bad = client.Get("/v1/plan/?limit=0", headers);
+    ASSERT_TRUE(bad);
+    EXPECT_EQ(bad->status, 422) << bad->body;  // the documented range is enforced
+}
+
 TEST(PathRegexTest, ParametersAndTrailingSlash) {
     const std::regex plan(PathRegex("/v1/plan/{id}"));
     EXPECT_TRUE(std::regex_match("/v1/plan/p_abc", plan));
