@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import {
   launchBrowser, startGateway, waitForScreen, widget, widgetOrNull, widgetWithText, widgetGone, click, type, waitFrames,
-  screenshot,
+  screenshot, drag,
 } from './harness.mjs';
 import { eventually } from '../lib/eventually.mjs';
 
@@ -26,20 +26,6 @@ after(async () => {
 });
 
 const centre = (w) => ({ x: w.x + w.w / 2, y: w.y + w.h / 2 });
-
-// Press, move in small steps (one frame each, as a hand would), release: ImGui sees a real drag.
-async function drag(page, from, to, steps = 5) {
-  await page.mouse.move(from.x, from.y);
-  await waitFrames(page, 1);
-  await page.mouse.down();
-  await waitFrames(page, 1);
-  for (let i = 1; i <= steps; i++) {
-    await page.mouse.move(from.x + (to.x - from.x) * i / steps, from.y + (to.y - from.y) * i / steps);
-    await waitFrames(page, 1);
-  }
-  await page.mouse.up();
-  await waitFrames(page, 3);
-}
 
 // The plan as the editor shows it in the cs-json preview tab.
 async function shownPlan(page) {

@@ -74,6 +74,21 @@ export async function waitFrames(page, frames = 3) {
   await page.waitForFunction((target) => window.csUi.frame() >= target, start + frames, { timeout: 20000 });
 }
 
+// Press, move in small steps (one frame each, as a hand would), release: ImGui reads the mouse once per
+// frame, so it sees a real drag, not a press here and a release somewhere else.
+export async function drag(page, from, to, steps = 5) {
+  await page.mouse.move(from.x, from.y);
+  await waitFrames(page, 1);
+  await page.mouse.down();
+  await waitFrames(page, 1);
+  for (let i = 1; i <= steps; i++) {
+    await page.mouse.move(from.x + (to.x - from.x) * i / steps, from.y + (to.y - from.y) * i / steps);
+    await waitFrames(page, 1);
+  }
+  await page.mouse.up();
+  await waitFrames(page, 3);
+}
+
 const shownScreen = (page) => page.evaluate(() => window.csUi && window.csUi.screen()).catch((e) => `? (${e.message})`);
 
 // Opens the app at `baseUrl` already signed in as `session` ({token, email}, as the app itself stores it after a

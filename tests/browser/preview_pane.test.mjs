@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launchBrowser, startGateway, openSignedIn, waitForScreen, widget, click, waitFrames, screenshot,
+  launchBrowser, startGateway, openSignedIn, waitForScreen, widget, click, screenshot, drag,
 } from './harness.mjs';
 import { eventually } from '../lib/eventually.mjs';
 
@@ -26,26 +26,12 @@ const kMinLines1024 = 8;
 const facts = (pane) => JSON.parse(pane.text);
 const linesShown = (pane) => Math.floor(pane.h / facts(pane).line_h);
 
-// Press, move in small steps (one frame each, as a hand would), release.
-async function drag(page, from, to, steps = 6) {
-  await page.mouse.move(from.x, from.y);
-  await waitFrames(page, 1);
-  await page.mouse.down();
-  await waitFrames(page, 1);
-  for (let i = 1; i <= steps; i++) {
-    await page.mouse.move(from.x + (to.x - from.x) * i / steps, from.y + (to.y - from.y) * i / steps);
-    await waitFrames(page, 1);
-  }
-  await page.mouse.up();
-  await waitFrames(page, 2);
-}
-
 // Drags the horizontal scrollbar's thumb (at its left end while unscrolled) past the bar's right end, and
 // waits until the pane is scrolled to its end; returns the pane then.
 async function scrollToLineEnds(page) {
   const bar = await widget(page, 'editor/preview-hscroll');
   const y = bar.y + bar.h / 2;
-  await drag(page, { x: bar.x + 6, y }, { x: bar.x + bar.w + 60, y });
+  await drag(page, { x: bar.x + 6, y }, { x: bar.x + bar.w + 60, y }, 6);
   return eventually(() => widget(page, 'editor/preview-pane'), {
     until: (pane) => facts(pane).scroll_max_x > 0 && facts(pane).scroll_x === facts(pane).scroll_max_x,
     what: 'the preview scrolled to the end of its longest line' });
@@ -108,7 +94,7 @@ test('the preview pane is a reading pane: a page of text, horizontal scroll, a s
     const before = pane.h;
     const x = splitter.x + splitter.w / 2;
     const y = splitter.y + splitter.h / 2;
-    await drag(page, { x, y }, { x, y: y - 120 });
+    await drag(page, { x, y }, { x, y: y - 120 }, 6);
     pane = await eventually(() => widget(page, 'editor/preview-pane'), {
       until: (p) => p.h >= before + 100, what: `the pane taller than ${before} + 100 px after dragging the splitter up` });
     assert.ok((await widget(page, 'editor/canvas')).h < canvas.h - 100, 'the canvas gave the room up');
