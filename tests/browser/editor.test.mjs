@@ -111,8 +111,10 @@ async function editorJourney(page) {
   await page.mouse.move(vm1.x + 10, vm1.y + 10);
   await page.mouse.wheel(0, -300);
   await page.waitForFunction(() => window.csUi.widget('editor/zoom')?.text !== '100%', null, { timeout: 20000 });
-  const zoomed = await widget(page, 'plan/component/vm-1');
-  assert.ok(zoomed.w > vm1.w * 1.1, `zooming in grows the node (${vm1.w} -> ${zoomed.w})`);
+  // The zoom label is drawn after the canvas handles the wheel, the nodes before: in the frame the wheel
+  // lands, the label already says the new zoom while the nodes still have their old size. Wait for them.
+  const zoomed = await eventually(() => widget(page, 'plan/component/vm-1'),
+                                  { until: (w) => w.w > vm1.w * 1.1, what: `zooming in grows the node (from ${vm1.w})` });
   const spot = { x: canvas.x + canvas.w - 60, y: canvas.y + 40 };
   await page.mouse.move(spot.x, spot.y);
   await page.mouse.down({ button: 'middle' });
