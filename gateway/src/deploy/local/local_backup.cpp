@@ -1,6 +1,9 @@
 // Backups into <root>/<plan>/backups/<component>/<UTC time>/ (the folder stands for the cloud's bucket):
-// pg_basebackup as a compressed tar with the WAL it needs (-X fetch) and PostgreSQL's backup_manifest,
-// plus our manifest.json. Validation restores the newest into a scratch cluster on a free port, checks
+// pg_basebackup as compressed tars (base.tar.gz, and pg_wal.tar.gz with the WAL it needs) and PostgreSQL's
+// backup_manifest, plus our manifest.json. The WAL is streamed (-X stream) through a temporary replication
+// slot, so the server keeps every segment the backup needs: with -X fetch it is copied at the end, and a
+// checkpoint during the backup could already have recycled it ("requested WAL segment ... has already been
+// removed", seen in CI). Validation restores the newest into a scratch cluster on a free port, checks
 // the manifest (pg_verifybackup) and queries it. Also the health check (Check) and Destroy.
 #include <sys/stat.h>
 #include <unistd.h>
@@ -68,7 +71,7 @@ StepResult LocalTarget::BackupComponent(StepContext& ctx, nlohmann::json& c, con
     std::error_code ec;
     fs::remove_all(partial, ec);
     const ProcessResult r = Run({bin + "/pg_basebackup", "-h", "127.0.0.1", "-p", std::to_string(primary.port), "-U",
-                                 "postgres", "-D", partial.string(), "-Ft", "-z", "-X", "fetch", "-c", "fast"},
+                                 "postgres", "-D", partial.string(), "-Ft", "-z", "-X", "stream", "-c", "fast"},
                                 as_, {"PGPASSWORD=" + SuperuserPassword(ctx.secrets), "PGSSLMODE=require", "PGCONNECT_TIMEOUT=10"});
     if (!r.ok()) {
         fs::remove_all(partial, ec);
@@ -139,6 +142,12 @@ std::string LocalTarget::ValidateBackup(StepContext& ctx, const nlohmann::json& 
     if (std::string e = MakeDir(data); !e.empty()) return finish(e);
     const ProcessResult untar = Run({"/bin/tar", "-xzf", (backup / "base.tar.gz").string(), "-C", data.string()}, as_);
     if (!untar.ok()) return finish(untar.Describe("tar"));
+    // The streamed WAL goes back where the server (and pg_verifybackup) look for it. Backups taken before
+    // WAL was streamed carry it inside base.tar.gz and have no pg_wal.tar.gz.
+    if (fs::exists(backup / "pg_wal.tar.gz")) {
+        const ProcessResult wal = Run({"/bin/tar", "-xzf", (backup / "pg_wal.tar.gz").string(), "-C", (data / "pg_wal").string()}, as_);
+        if (!wal.ok()) return finish(wal.Describe("tar (pg_wal)"));
+    }
     const ProcessResult verify = Run({bin + "/pg_verifybackup", "-m", (backup / "backup_manifest").string(), data.string()}, as_);
     if (!verify.ok()) return finish(verify.Describe("pg_verifybackup"));
     // Its own port and socket, no archiving: it must not look like, or talk to, the real server.
