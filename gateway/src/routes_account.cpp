@@ -7,9 +7,9 @@
 //   CS_AWS_ROLE_TEMPLATE_URL   an https S3 URL where the operator published GET /v1/account/aws/role-template
 //                              (the console's quick-create links only take templates from S3)
 #include <cstdlib>
-#include <regex>
 
 #include "aws/policy.hpp"
+#include "aws/role_arn.hpp"
 #include "aws/uri.hpp"
 #include "crypto.hpp"
 #include "http_util.hpp"
@@ -26,15 +26,12 @@ std::string Env(const char* name) {
     return v == nullptr ? std::string() : std::string(v);
 }
 
-// The role ARN rule, or "" when it is fine: arn:aws:iam::<12 digits>:role/[path/]cloudsketch-deployer...
+// The role ARN rule, or "" when it is fine: a role ARN (aws/role_arn.hpp) whose name the gateway's own policy
+// lets it assume.
 std::string RoleArnProblem(const std::string& arn) {
-    static const std::regex shape(R"(^arn:aws(-cn|-us-gov)?:iam::([0-9]{12}):role/((?:[A-Za-z0-9+=,.@_-]+/)*)([A-Za-z0-9+=,.@_-]{1,64})$)");
-    std::smatch m;
-    if (!std::regex_match(arn, m, shape)) {
-        return "role_arn must look like arn:aws:iam::123456789012:role/cloudsketch-deployer (12-digit account id, "
-               "the role's name); copy RoleArn from the Outputs of the stack the quick-create link made.";
-    }
-    if (!m[4].str().starts_with(aws::kDeployRoleName)) {
+    const aws::Result<aws::RoleArn> parsed = aws::ParseRoleArn(arn);
+    if (!parsed) return parsed.error().message;
+    if (!parsed->name.starts_with(aws::kDeployRoleName)) {
         return "the role's name must start with " + std::string(aws::kDeployRoleName) +
                ": the gateway may only assume roles named so (its own policy); create the role from the template.";
     }
