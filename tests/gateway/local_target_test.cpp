@@ -2,7 +2,7 @@
 // (the engine is not involved): deploy, the tuned settings live, re-run steps, re-deploy with a restart
 // and a reload, backups with validation and retention, scheduled backups (due, as the check says), a
 // replica replicating by data, a port already taken, ports re-locked after a restart (Adopt), and
-// destroy leaving no process and no data.
+// destroy leaving no process and no data; and the environment its programs inherit (an allowlist).
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -23,6 +23,7 @@
 #include "deploy/local/local_target.hpp"
 #include "deploy/local/pg_client.hpp"
 #include "deploy/local/port_lock.hpp"
+#include "deploy/local/process.hpp"
 #include "plan/plan.hpp"
 #include "plan/validate.hpp"
 
@@ -449,6 +450,33 @@ TEST(LocalPortLocks, TwoInstancesAndTwoProcessesNeverHandOutTheSamePort) {
     ASSERT_EQ(stat(dir.c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 07777, 01777) << "gateways of other users share the folder";
     fs::remove_all(pattern);
+}
+
+}  // namespace
+
+namespace {
+
+// What every program the local target starts (and so every postmaster) inherits: the allowlist only.
+TEST(LocalChildEnvironment, KeepsOnlyTheAllowlistAndWhatTheCallerSets) {
+    std::vector<std::string> parent_store = {
+        "PATH=/usr/bin:/bin", "LANG=C.UTF-8", "LC_MESSAGES=C", "TZ=UTC", "TMPDIR=/tmp", "HOME=/root",
+        "AWS_SECRET_ACCESS_KEY=aws-secret", "AWS_ACCESS_KEY_ID=AKIA0000", "CS_SMTP_PASSWORD=smtp-secret",
+        "PGPASSWORD=operators-own", "PGHOST=elsewhere.example.com", "NOT_AN_ASSIGNMENT"};
+    std::vector<char*> parent;
+    for (std::string& e : parent_store) parent.push_back(e.data());
+    parent.push_back(nullptr);
+
+    gw::deploy::local::RunAs as_postgres{true, 101, 102, "postgres", "/var/lib/postgresql"};
+    const auto env = gw::deploy::local::ChildEnvironment(parent.data(), as_postgres, {"PGPASSWORD=derived"});
+    const std::vector<std::string> want = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "LC_MESSAGES=C", "TZ=UTC",
+                                           "TMPDIR=/tmp", "HOME=/var/lib/postgresql", "PGPASSWORD=derived"};
+    EXPECT_EQ(env, want);
+
+    // Not changing user: the gateway's own HOME stays; no PATH at all gets a default one.
+    gw::deploy::local::RunAs same_user;
+    char* no_path[] = {parent_store[5].data(), parent_store[6].data(), nullptr};
+    const auto bare = gw::deploy::local::ChildEnvironment(no_path, same_user, {});
+    EXPECT_EQ(bare, (std::vector<std::string>{"HOME=/root", "PATH=/usr/local/bin:/usr/bin:/bin"}));
 }
 
 }  // namespace

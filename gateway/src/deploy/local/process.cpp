@@ -9,11 +9,14 @@
 #include <grp.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
+#include <string_view>
 
 extern char** environ;
 
@@ -30,21 +33,48 @@ std::string ProcessResult::Describe(const std::string& program) const {
     return program + " " + status + (text.empty() ? "" : ": " + text);
 }
 
+std::vector<std::string> ChildEnvironment(char* const* parent, const RunAs& as,
+                                          const std::vector<std::string>& extra_env) {
+    // An allowlist, not a blocklist: the gateway's environment holds cloud keys (AWS_SECRET_ACCESS_KEY),
+    // its own CS_* settings and whatever else the operator exported, and a postmaster keeps its environment
+    // for as long as it runs, readable in /proc/<pid>/environ. The programs need a PATH, a locale (initdb
+    // takes the cluster's from it), the time zone and a temporary folder; the PG* variables they need are
+    // set by the caller (extra_env), so an operator's PGHOST or PGPASSWORD cannot redirect them either.
+    std::vector<std::string> out;
+    bool has_path = false;
+    for (char* const* e = parent; e != nullptr && *e != nullptr; ++e) {
+        const std::string_view entry(*e);
+        const std::size_t eq = entry.find('=');
+        if (eq == std::string_view::npos) continue;
+        const std::string_view name = entry.substr(0, eq);
+        const bool locale = name == "LANG" || name == "LANGUAGE" || name.rfind("LC_", 0) == 0;
+        // root's HOME is not readable by the server user, which gets its own below.
+        const bool home = name == "HOME" && !as.change;
+        if (name == "PATH" || name == "TZ" || name == "TMPDIR" || locale || home) out.emplace_back(entry);
+        has_path = has_path || name == "PATH";
+    }
+    if (!has_path) out.emplace_back("PATH=/usr/local/bin:/usr/bin:/bin");
+    if (as.change) out.push_back("HOME=" + as.home);
+    for (const std::string& e : extra_env) out.push_back(e);
+    return out;
+}
+
 ProcessResult Run(const std::vector<std::string>& argv, const RunAs& as, const std::vector<std::string>& extra_env) {
     ProcessResult result;
     std::vector<char*> args;
     for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
-    std::vector<std::string> env_store;
-    for (char** e = environ; *e != nullptr; ++e) {
-        if (as.change && std::strncmp(*e, "HOME=", 5) == 0) continue;  // root's home is not readable by the user
-        env_store.emplace_back(*e);
-    }
-    if (as.change) env_store.push_back("HOME=" + as.home);
-    for (const std::string& e : extra_env) env_store.push_back(e);
+    std::vector<std::string> env_store = ChildEnvironment(environ, as, extra_env);
     std::vector<char*> env;
     for (std::string& e : env_store) env.push_back(e.data());
     env.push_back(nullptr);
+
+    // The highest descriptor the child may have to close when close_range(2) is missing (kernels before
+    // 5.9, or a seccomp filter that refuses it); read before fork, getrlimit is not async-signal-safe.
+    rlimit files{};
+    const int max_fd = getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY
+                           ? static_cast<int>(std::min<rlim_t>(files.rlim_cur, 1 << 20))
+                           : 1 << 16;
 
     int out[2];
     if (pipe2(out, O_CLOEXEC) != 0) {
@@ -64,7 +94,11 @@ ProcessResult Run(const std::vector<std::string>& argv, const RunAs& as, const s
         dup2(null_fd, 0);
         dup2(out[1], 1);
         dup2(out[1], 2);
-        syscall(SYS_close_range, 3U, ~0U, 0U);
+        // Sockets (the gateway's listener, clients' connections), the SQLite database and the port locks
+        // must not live on in a postmaster: everything above stdio goes, O_CLOEXEC or not.
+        if (syscall(SYS_close_range, 3U, ~0U, 0U) != 0) {
+            for (int fd = 3; fd < max_fd; ++fd) close(fd);
+        }
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, nullptr);

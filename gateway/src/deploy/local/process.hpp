@@ -24,10 +24,16 @@ struct ProcessResult {
     std::string Describe(const std::string& program) const;
 };
 
+// The environment a child gets: from `parent` (NULL-terminated "NAME=value" entries) only PATH (a default
+// one when missing), LANG, LANGUAGE, LC_*, TZ, TMPDIR and HOME (the server user's when `as.change`), then
+// `extra_env`. Nothing else of the gateway's (cloud keys, CS_* settings) reaches a program or a postmaster.
+std::vector<std::string> ChildEnvironment(char* const* parent, const RunAs& as, const std::vector<std::string>& extra_env);
+
 // Runs argv[0] (an absolute path) with argv, stdin from /dev/null, in a new session (so a Ctrl+C or
 // kill of the gateway's process group does not reach servers it starts), with no inherited file
-// descriptors beyond 0-2, and `extra_env` ("NAME=value", e.g. PGPASSWORD: environment, not argv, so
-// secrets never show in ps) added to the gateway's environment. Waits for it to exit.
+// descriptors beyond 0-2, and the environment ChildEnvironment gives: `extra_env` ("NAME=value", e.g.
+// PGPASSWORD: environment, not argv, so secrets never show in ps) is all it gets beyond the allowlist.
+// Waits for it to exit.
 ProcessResult Run(const std::vector<std::string>& argv, const RunAs& as, const std::vector<std::string>& extra_env = {});
 
 }  // namespace gw::deploy::local
