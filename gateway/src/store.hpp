@@ -162,6 +162,15 @@ struct PlanLight {
     double progress = 0;
 };
 
+// What the end of a job does to its plan, written by DeploymentStore::FinishJob together with the job.
+struct JobOutcome {
+    // Deployed: something is deployed now, at the job's revision and document, since d.finished_at.
+    // Destroyed: nothing is deployed, the target's state is null and the monitor's checks are cleared.
+    enum class PlanChange { None, Deployed, Destroyed } change = PlanChange::None;
+    std::optional<PlanLight> light;        // the plan's light afterwards; nullopt leaves it as it is
+    std::optional<DeploymentEvent> event;  // the job's last event ("Deploy of revision 3 succeeded.")
+};
+
 struct CreateDeploymentResult {
     enum class Status { Created, Busy, NoPlan } status = Status::NoPlan;
     std::string active_id;  // Busy: the deployment that is queued or running
@@ -217,11 +226,11 @@ public:
     virtual std::string EnsureSecret(const std::string& plan_id, const std::string& sealed) = 0;
     // Sets the light; with `unless_busy` (the monitor) only while no job of the plan is queued or running.
     virtual void SetLight(const std::string& plan_id, const PlanLight& light, bool unless_busy) = 0;
-    // After a successful deploy/redeploy: deployed, the revision and its document, when.
-    virtual void MarkDeployed(const std::string& plan_id, std::int64_t revision, const std::string& document,
-                              TimeMs at) = 0;
-    // After a successful destroy: nothing deployed, state null.
-    virtual void MarkDestroyed(const std::string& plan_id) = 0;
+    // Ends job `d` in ONE transaction, only while `owner` holds the plan's lease and it has not expired at
+    // `now`: writes d's state, error, progress, finished_at and steps, applies `outcome` to the plan (see
+    // JobOutcome), sets its light and adds its last event. false when the lease is lost or expired: then
+    // nothing at all is written and the worker must stop (whoever takes the lease finishes the job).
+    virtual bool FinishJob(const Deployment& d, const std::string& owner, TimeMs now, const JobOutcome& outcome) = 0;
     // The monitor's last look.
     virtual void SaveChecks(const std::string& plan_id, const std::string& checks, TimeMs at) = 0;
 };

@@ -277,23 +277,51 @@ public:
         Run(s, "set light");
     }
 
-    void MarkDeployed(const std::string& plan_id, std::int64_t revision, const std::string& document,
-                      TimeMs at) override {
+    bool FinishJob(const Deployment& d, const std::string& owner, TimeMs now, const JobOutcome& outcome) override {
         std::lock_guard lock(mutex_);
-        Statement s(db_,
-                    "UPDATE plan_targets SET deployed = 1, revision = ?, document = ?, last_deployed_at = ?"
-                    " WHERE plan_id = ?");
-        s.Bind(1, revision).Bind(2, document).Bind(3, at).Bind(4, plan_id);
-        Run(s, "mark deployed");
-    }
-
-    void MarkDestroyed(const std::string& plan_id) override {
-        std::lock_guard lock(mutex_);
-        Statement s(db_,
-                    "UPDATE plan_targets SET deployed = 0, state = 'null', checks = 'null', checked_at = 0"
-                    " WHERE plan_id = ?");
-        s.Bind(1, plan_id);
-        Run(s, "mark destroyed");
+        // BEGIN IMMEDIATE: the lease check and every write below are one unit, also against another
+        // gateway on the same file taking the expired lease in between.
+        Transaction tx(db_);
+        {
+            Statement s(db_, "SELECT 1 FROM plan_targets WHERE plan_id = ? AND lease_owner = ? AND lease_expires_at > ?");
+            s.Bind(1, d.plan_id).Bind(2, owner).Bind(3, now);
+            if (!s.Step()) return false;  // rolls back: nothing written
+        }
+        {
+            Statement s(db_,
+                        "UPDATE deployments SET state = ?, step = ?, progress = ?, error = ?, finished_at = ?,"
+                        " not_before = ? WHERE id = ?");
+            s.Bind(1, d.state).Bind(2, d.step).Bind(3, d.progress).Bind(4, d.error).Bind(5, d.finished_at);
+            s.Bind(6, d.not_before).Bind(7, d.id);
+            Run(s, "finish deployment");
+        }
+        WriteSteps(d);
+        if (outcome.change == JobOutcome::PlanChange::Deployed) {
+            Statement s(db_,
+                        "UPDATE plan_targets SET deployed = 1, revision = ?, document = ?, last_deployed_at = ?"
+                        " WHERE plan_id = ?");
+            s.Bind(1, d.revision).Bind(2, d.document).Bind(3, d.finished_at).Bind(4, d.plan_id);
+            Run(s, "mark deployed");
+        } else if (outcome.change == JobOutcome::PlanChange::Destroyed) {
+            Statement s(db_,
+                        "UPDATE plan_targets SET deployed = 0, state = 'null', checks = 'null', checked_at = 0"
+                        " WHERE plan_id = ?");
+            s.Bind(1, d.plan_id);
+            Run(s, "mark destroyed");
+        }
+        if (outcome.light) {
+            Statement s(db_, "UPDATE plan_targets SET light = ?, reason = ?, step = ?, progress = ? WHERE plan_id = ?");
+            s.Bind(1, outcome.light->light).Bind(2, outcome.light->reason).Bind(3, outcome.light->step);
+            s.Bind(4, outcome.light->progress).Bind(5, d.plan_id);
+            Run(s, "set light");
+        }
+        if (outcome.event) {
+            Statement s(db_, "INSERT INTO deployment_events(deployment_id, at, level, message) VALUES(?, ?, ?, ?)");
+            s.Bind(1, d.id).Bind(2, outcome.event->at).Bind(3, outcome.event->level).Bind(4, outcome.event->message);
+            Run(s, "add event");
+        }
+        tx.Commit();
+        return true;
     }
 
     void SaveChecks(const std::string& plan_id, const std::string& checks, TimeMs at) override {

@@ -11,6 +11,7 @@
 
 #include "deploy/engine.hpp"
 #include "deploy/secret_box.hpp"
+#include "crashing_store_test_double.hpp"
 #include "fake_target_test_double.hpp"
 #include "gateway_fixture.hpp"
 #include "plan/json.hpp"
@@ -31,7 +32,8 @@ protected:
         box_.emplace(key);
     }
 
-    std::unique_ptr<Engine> NewEngine(const std::string& owner, int workers = 1) {
+    // `store`: the deployments store the engine uses (default: the real one; a test double wraps it).
+    std::unique_ptr<Engine> NewEngine(const std::string& owner, int workers = 1, DeploymentStore* store = nullptr) {
         EngineOptions options;
         options.owner_id = owner;
         options.workers = workers;
@@ -39,7 +41,7 @@ protected:
         options.poll_ms = 20;
         options.monitor_interval_ms = 0;
         options.clock = [this] { return now_.load(); };
-        auto engine = std::make_unique<Engine>(store_->deployments(), *box_, log_, options);
+        auto engine = std::make_unique<Engine>(store ? *store : store_->deployments(), *box_, log_, options);
         engine->Register(fake_.Clone());
         return engine;
     }
@@ -329,6 +331,51 @@ TEST_F(DeployEngineTest, StartHandsEveryStoredStateToItsTargetBeforeAnyJobRuns) 
     EXPECT_EQ(adopted.at("p_adopt"), R"({"port":6543,"provisions":1})");
     fake_.Release("render");
     ASSERT_TRUE(WaitState(queued, "succeeded"));
+}
+
+// A gateway killed as a job ends, just before or just after recording the end: the plan's state is never
+// half-written (a succeeded deploy on a plan not marked deployed, an orange light forever), and the next
+// gateway to take the lease finishes what is missing without running a finished step again.
+TEST_F(DeployEngineTest, AGatewayKilledAsAJobEndsLeavesThePlanConsistentForTheNext) {
+    using DieAt = CrashingStoreTestDouble::DieAt;
+    for (const DieAt die_at : {DieAt::BeforeJobEnd, DieAt::AfterJobEnd}) {
+        const bool after = die_at == DieAt::AfterJobEnd;
+        SCOPED_TRACE(after ? "killed just after the end was written" : "killed just before the end was written");
+        const PlanRecord plan = NewPlan(after ? "p_end_after" : "p_end_before");
+        const int monitors_before = fake_.Calls("monitor");
+        CrashingStoreTestDouble dying_store(store_->deployments(), die_at);
+        auto dying = NewEngine(after ? "gw_dying_after" : "gw_dying_before", 1, &dying_store);
+        dying->Start();
+        const std::string id = Deploy(*dying, plan);
+        ASSERT_TRUE(WaitFor([&] { return dying_store.dead(); })) << "the job never reached its end";
+        dying->Shutdown();
+
+        // What the dead gateway left must already be consistent: a job recorded as succeeded means a
+        // deployed plan with its light.
+        Deployment left = Load(id);
+        PlanTarget target = *store_->deployments().GetPlanTarget(plan.id);
+        EXPECT_EQ(left.state, after ? "succeeded" : "running");
+        EXPECT_EQ(target.deployed, left.state == "succeeded");
+        EXPECT_EQ(target.light, left.state == "succeeded" ? "green" : "orange") << target.reason;
+
+        // The next gateway, once the dead one's lease has expired.
+        now_ += kLeaseMs + 1;
+        auto next = NewEngine(after ? "gw_next_after" : "gw_next_before");
+        next->Start();
+        ASSERT_TRUE(WaitState(id, "succeeded"));
+        ASSERT_TRUE(WaitFor([&] { return store_->deployments().GetPlanTarget(plan.id)->light == "green"; }))
+            << store_->deployments().GetPlanTarget(plan.id)->reason;
+        target = *store_->deployments().GetPlanTarget(plan.id);
+        EXPECT_TRUE(target.deployed);
+        EXPECT_EQ(target.revision, 1);
+        EXPECT_EQ(target.document, plan.document);
+        EXPECT_EQ(target.reason, "Revision 1 deployed.");
+        EXPECT_EQ(fake_.Calls("monitor"), monitors_before + 1) << "a finished step ran again";
+        int said = 0;
+        for (const auto& e : Load(id).events) said += e.message == "Deploy of revision 1 succeeded.";
+        EXPECT_EQ(said, 1) << "the job's end is said once";
+        next->Shutdown();
+    }
 }
 
 TEST_F(DeployEngineTest, AProviderWithoutATargetIsRefusedAndNothingIsQueued) {

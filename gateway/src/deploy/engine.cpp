@@ -456,32 +456,37 @@ void Engine::RunJob(Deployment d) {
     d.not_before = 0;
 
     // `after_backup`: the light once a backup succeeded (from a health check run right after it).
+    // The job's end, what it did to the plan, the light and the last event are one write under the lease
+    // (DeploymentStore::FinishJob): a crash can never leave a succeeded deploy whose plan is not deployed.
     auto finish = [&](bool ok, std::string reason, std::optional<PlanLight> after_backup = std::nullopt) {
         d.state = ok ? "succeeded" : "failed";
         d.error = ok ? "" : Redact(reason, password);
         d.finished_at = clock();
         if (ok) d.progress = 1;
-        if (!store_.SaveDeployment(d, owner)) return;
-        PlanLight light;
+        JobOutcome outcome;
+        auto said = [&](std::string level, std::string message) {
+            outcome.event = DeploymentEvent{d.finished_at, std::move(level), Redact(std::move(message), password)};
+        };
         if (!ok) {
-            light.light = "red";
-            light.reason = d.error;
-            Event(d, "error", d.error, password);
+            outcome.light = PlanLight{"red", d.error, "", 0};
+            said("error", d.error);
         } else if (is_deploy) {
-            store_.MarkDeployed(d.plan_id, d.revision, d.document, d.finished_at);
-            light.light = "green";
-            light.reason = "Revision " + std::to_string(d.revision) + " deployed.";
-            Event(d, "info", Capitalised(d.kind) + " of revision " + std::to_string(d.revision) + " succeeded.", "");
+            outcome.change = JobOutcome::PlanChange::Deployed;
+            outcome.light = PlanLight{"green", "Revision " + std::to_string(d.revision) + " deployed.", "", 0};
+            said("info", Capitalised(d.kind) + " of revision " + std::to_string(d.revision) + " succeeded.");
         } else if (d.kind == "destroy") {
-            store_.MarkDestroyed(d.plan_id);
-            light.light = "grey";
-            light.reason = "Destroyed.";
-            Event(d, "info", "Destroyed.", "");
+            outcome.change = JobOutcome::PlanChange::Destroyed;
+            outcome.light = PlanLight{"grey", "Destroyed.", "", 0};
+            said("info", "Destroyed.");
         } else {
-            Event(d, "info", "Backup finished.", "");
-            if (after_backup) light = *after_backup;  // orange goes back to what the server's checks say
+            said("info", "Backup finished.");
+            outcome.light = after_backup;  // orange goes back to what the server's checks say
         }
-        if (!light.light.empty()) store_.SetLight(d.plan_id, light, false);
+        if (!store_.FinishJob(d, owner, clock(), outcome)) {
+            held->lost = true;
+            log_.Info("deploy.abandoned", {{"deployment_id", d.id}, {"reason", "lease lost before the job's end was recorded"}});
+            return;
+        }
         log_.Info("deploy.finished", {{"deployment_id", d.id}, {"plan_id", d.plan_id}, {"kind", d.kind},
                                       {"state", d.state}});
     };
