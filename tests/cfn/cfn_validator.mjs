@@ -11,10 +11,16 @@
 // Fn::FindInMap, ...), DependsOn targets, dependency cycles, parameters, outputs and exports, the
 // template body size and the EC2 user-data size (16 KB once decoded).
 //
+// Then every resource's properties against its CloudFormation resource provider schema and the services'
+// documented constraints (provider_schema.mjs: patterns, lengths, ranges, enums, required, nesting).
+// options.providerSchemas: 'available' (default: types with a schema in tests/cfn/schemas), 'require' (a type
+// without one is a finding: for CloudSketch's own templates) or false.
+//
 // `path` is a JSON pointer into the template (e.g. /Resources/Bucket/Properties/Tags/0/Key).
 // The spec is loaded once per process (about 3 s) on first use; loadSpec() may be called up front.
 
 import { createRequire } from 'node:module';
+import { checkResourceProperties, providerSchema } from './provider_schema.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -492,6 +498,10 @@ class Validator {
     }
     this.checkObject(props || {}, spec.properties, pp, ctx, type);
     this.checkUserData(type, props || {}, pp);
+    const schemas = this.options.providerSchemas ?? 'available';
+    if (schemas === 'require' || (schemas === 'available' && providerSchema(type))) {
+      for (const f of checkResourceProperties(type, props || {}, pp)) this.err(f.path, f.message);
+    }
   }
 
   checkDependsOn(id, d, path) {

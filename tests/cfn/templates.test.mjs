@@ -47,6 +47,13 @@ const cases = readdirSync(plansDir).filter((f) => f.endsWith('.json')).sort()
   writeFileSync(file, JSON.stringify(full));
   cases.push({ name: 'full_example.json with network.public and 0.0.0.0/0 (derived)', file, derived: true });
 
+  // A plan name with every kind of character a user may type: it reaches tags and descriptions, whose
+  // services allow fewer characters (IAM tags: letters, digits, spaces and _.:/=+-@ only).
+  const named = { ...full, name: `Bob's "orders" & co. (ünïcödé, 日本語, emoji \u{1F418}) #1!` };
+  const file3 = path.join(tmp, 'full_example.named.json');
+  writeFileSync(file3, JSON.stringify(named));
+  cases.push({ name: 'full_example.json with a plan name of quotes, symbols and Unicode (derived)', file: file3, derived: true });
+
   // A plan with a VM and no database (only warnings, so it validates): cs render must either refuse it
   // (exit 1) or print a deployable template. Known bug: it prints "Resources": null, "Outputs": null.
   const vmOnly = { ...full, components: full.components.filter((c) => c.kind === 'vm') };
@@ -328,7 +335,7 @@ for (const c of cases) {
     test(`${c.name}: cs render refuses it or prints a valid template`, { todo: c.todo }, () => {
       if (c.status === 1) return;
       assert.equal(c.status, 0, `cs render exited ${c.status}: ${c.stderr}`);
-      const findings = validateTemplate(c.template, { body: c.body });
+      const findings = validateTemplate(c.template, { body: c.body, providerSchemas: 'require' });
       assert.deepEqual(findings, [], findings.map((f) => `${f.path}: ${f.message}`).join('\n'));
     });
     continue;
@@ -342,7 +349,7 @@ for (const c of cases) {
   if (c.status !== 0) continue;
 
   test(`${c.name}: passes the validator on the current CloudFormation spec`, (t) => {
-    const findings = validateTemplate(c.template, { body: c.body });
+    const findings = validateTemplate(c.template, { body: c.body, providerSchemas: 'require' });
     assert.deepEqual(findings, [], findings.map((f) => `${f.path}: ${f.message}`).join('\n'));
     t.diagnostic(`${Object.keys(c.template.Resources).length} resources, ${Buffer.byteLength(c.body)} bytes`);
     for (const u of userDataEstimates(c.template)) t.diagnostic(`user data ${u.path}: about ${u.bytes} of 16384 bytes`);

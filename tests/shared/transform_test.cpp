@@ -277,6 +277,15 @@ TEST(Transform, TextFromThePlanIsEscapedIntoValidJson) {
     EXPECT_EQ(t["Resources"]["Pg1Primary"]["Properties"]["Tags"][0]["Value"], "Orders \"EU\" \\ Zürich team pg-1 primary");
 }
 
+TEST(Transform, PlanNamesInIamAndS3TagsKeepOnlyWhatThoseServicesAccept) {
+    // IAM and S3 tag values: [\p{L}\p{Z}\p{N}_.:/=+\-@]* (API_Tag, API_control_S3Tag); EC2 takes any Unicode.
+    plan::Plan p = plan::DefaultPlan("Bob's \"orders\" & co. (Caf\u00e9, \u65e5\u672c, \U0001F418) #1!");
+    const json t = Render(p);
+    EXPECT_EQ(t["Resources"]["Pg1InstanceRole"]["Properties"]["Tags"][0]["Value"], "Bobs orders co. Caf\u00e9 \u65e5\u672c 1 pg-1");
+    EXPECT_EQ(t["Resources"]["Pg1BackupBucket"]["Properties"]["Tags"][0]["Value"], "Bobs orders co. Caf\u00e9 \u65e5\u672c 1 backups");
+    EXPECT_EQ(t["Resources"]["Pg1Primary"]["Properties"]["Tags"][0]["Value"], p.name + " pg-1 primary");
+}
+
 TEST(Transform, APlanWithoutADatabaseRendersNothing) {
     plan::Plan p = plan::DefaultPlan();
     p.components.pop_back();

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "aws_tag.hpp"
 #include "bootstrap.hpp"
 #include "json_out.hpp"
 #include "plan/catalog.hpp"
@@ -135,7 +136,9 @@ void SecurityGroup(JsonOut& out, const DatabaseResources& r) {
     out.Object(r.id + "SecurityGroup", [&] {
         out.Field("Type", "AWS::EC2::SecurityGroup");
         out.Object("Properties", [&] {
-            out.Field("GroupDescription", "CloudSketch " + r.db.id + ": PostgreSQL port for the plan's allowed ranges only");
+            // EC2 takes only a-z A-Z 0-9, spaces and ._-:/()#,@[]+=&;{}!$* here (an apostrophe fails the stack):
+            // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html
+            out.Field("GroupDescription", "CloudSketch " + r.db.id + ": PostgreSQL port, open only to the ranges the plan allows");
             out.Field("VpcId", Ref("VpcId"));
             out.Array("SecurityGroupIngress", [&] {
                 for (const std::string& cidr : ranges) {
@@ -162,7 +165,7 @@ void ReplicationIngress(JsonOut& out, const DatabaseResources& r) {
             out.Field("FromPort", r.pg.port);
             out.Field("ToPort", r.pg.port);
             out.Field("SourceSecurityGroupId", GetAtt(r.id + "SecurityGroup", "GroupId"));
-            out.Field("Description", "Streaming replication between this database's servers");
+            out.Field("Description", "Streaming replication between the servers of this database");  // EC2's characters too
         });
     });
 }
@@ -209,7 +212,7 @@ void BackupBucket(JsonOut& out, const DatabaseResources& r) {
                     });
                 });
             });
-            Tags(out, r.plan, r.db, r.plan.name + " backups");
+            Tags(out, r.plan, r.db, RestrictedTagValue(r.plan.name + " backups"));  // S3 tags: few characters
         });
     });
 }
@@ -306,7 +309,7 @@ void InstanceRole(JsonOut& out, const DatabaseResources& r) {
                     });
                 });
             });
-            Tags(out, r.plan, r.db, r.plan.name + " " + r.db.id);
+            Tags(out, r.plan, r.db, RestrictedTagValue(r.plan.name + " " + r.db.id));  // IAM tags: few characters
         });
     });
 }

@@ -220,7 +220,7 @@ TEST(AwsTarget, DeploysRedeploysWithAChangeAndDestroys) {
     const json stack = StackOf("cloudsketch-p-deploy1-development");
     EXPECT_EQ(stack["status"], "CREATE_COMPLETE");
     EXPECT_EQ(stack["params"]["VpcId"], "vpc-0defa17c0ffee0001");
-    EXPECT_EQ(stack["params"]["SubnetId"], "subnet-0defa17100000001") << "the first default subnet by zone (a)";
+    EXPECT_EQ(stack["params"]["SubnetId"], "subnet-0defa171000000001") << "the first default subnet by zone (a)";
 
     // Health: stack complete, EC2 status checks ok; impaired instance -> not ok, with the reason.
     {

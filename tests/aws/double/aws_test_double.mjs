@@ -132,7 +132,7 @@ function ec2(action, form, region) {
     return wrap(`<vpcSet>${vpcs.map((v) => `<item><vpcId>${v.id}</vpcId><state>available</state><cidrBlock>${v.cidr}</cidrBlock><isDefault>true</isDefault></item>`).join('')}</vpcSet>`);
   }
   if (action === 'DescribeSubnets') {
-    const subnets = ['b', 'a', 'c'].map((z, i) => ({ id: `subnet-0defa17${i}0000000${i}`, az: `${region}${z}` }))
+    const subnets = ['b', 'a', 'c'].map((z, i) => ({ id: `subnet-0defa17${i}00000000${i}`, az: `${region}${z}` }))
       .filter(() => !filters.has('vpc-id') || filters.get('vpc-id') === 'vpc-0defa17c0ffee0001');
     return wrap(`<subnetSet>${subnets.map((s) => `<item><subnetId>${s.id}</subnetId><state>available</state><vpcId>vpc-0defa17c0ffee0001</vpcId><availabilityZone>${s.az}</availabilityZone><defaultForAz>true</defaultForAz></item>`).join('')}</subnetSet>`);
   }

@@ -1,10 +1,15 @@
 // CloudFormation as a test double: the query API (2010-05-15) with AWS-shaped XML, the stack state
 // machine (CREATE/UPDATE/DELETE, rollbacks) advanced one step per DescribeStacks call, change sets with
 // their list of changes, and template checks (the strict validator + cfn-lint) on everything submitted.
+// Every resource's properties are checked against its resource provider schema and the services' documented
+// constraints (tests/cfn/provider_schema.mjs) twice, as CloudFormation does: the literal values when the
+// change set is made, and the values Ref / Fn::GetAtt / Fn::Sub / Fn::Join resolve to when the resource is
+// created or updated (a failure there is the resource's CREATE_FAILED / UPDATE_FAILED, and the stack rolls back).
 import { randomUUID, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { validateTemplate, specHasPropertyPath } from '../../cfn/cfn_validator.mjs';
+import { checkResourceProperties, UNKNOWN } from '../../cfn/provider_schema.mjs';
 
 const require = createRequire(path.join(import.meta.dirname, '..', '..', 'package.json'));
 const cfnLint = require('cfn-lint');
@@ -40,7 +45,7 @@ function staleSpecFinding(f, template) {
 export function templateProblems(body) {
   let t;
   try { t = JSON.parse(body); } catch (e) { return [`Template format error: JSON not well-formed. (${e.message})`]; }
-  const out = validateTemplate(t).map((f) => `Template format error: ${f.path}: ${f.message}`);
+  const out = validateTemplate(t, { providerSchemas: 'require' }).map((f) => `Template format error: ${f.path}: ${f.message}`);
   const r = cfnLint.validateJsonObject(structuredClone(t), { guessParameters: undefined });
   for (const e of r.errors.crit) {
     if (staleSpecFinding(e, t)) continue;
@@ -97,6 +102,69 @@ function evaluate(stack, v) {
     }
   }
   return '';
+}
+
+// What an intrinsic evaluates to in `stack` now, or UNKNOWN where the double cannot know (a resource not
+// created yet, Fn::Base64 / Fn::Select / ... which CloudSketch does not use in checked properties).
+function resolver(stack) {
+  const resolve = (v) => {
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+    if (Array.isArray(v)) {
+      const out = v.map(resolve);
+      return out.includes(UNKNOWN) ? UNKNOWN : out;
+    }
+    if (!v || typeof v !== 'object') return UNKNOWN;
+    const keys = Object.keys(v);
+    if (keys.length !== 1 || !(keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) {
+      const out = {};
+      for (const [k, x] of Object.entries(v)) {
+        out[k] = resolve(x);
+        if (out[k] === UNKNOWN) return UNKNOWN;
+      }
+      return out;
+    }
+    try {
+      if ('Ref' in v) {
+        if (stack.params[v.Ref] !== undefined) return stack.params[v.Ref];
+        const pseudo = { 'AWS::Partition': 'aws', 'AWS::URLSuffix': 'amazonaws.com', 'AWS::StackId': stack.id, 'AWS::StackName': stack.name, 'AWS::Region': stack.region, 'AWS::AccountId': ACCOUNT };
+        if (v.Ref.startsWith('AWS::')) return pseudo[v.Ref] ?? UNKNOWN;
+        return stack.resources.get(v.Ref)?.physicalId ?? UNKNOWN;
+      }
+      if ('Fn::GetAtt' in v) {
+        const [l] = Array.isArray(v['Fn::GetAtt']) ? v['Fn::GetAtt'] : v['Fn::GetAtt'].split('.');
+        return stack.resources.has(l) ? evaluate(stack, v) : UNKNOWN;
+      }
+      if ('Fn::Join' in v) {
+        const parts = resolve(v['Fn::Join'][1]);
+        return parts === UNKNOWN ? UNKNOWN : parts.join(v['Fn::Join'][0]);
+      }
+      if ('Fn::Sub' in v) {
+        const [text, vars = {}] = Array.isArray(v['Fn::Sub']) ? v['Fn::Sub'] : [v['Fn::Sub'], {}];
+        let unknown = false;
+        const out = text.replace(/\$\{([^}]*)\}/g, (raw, name) => {
+          if (name.startsWith('!')) return `\${${name.slice(1)}}`;
+          const x = name in vars ? resolve(vars[name])
+            : name.includes('.') && !name.startsWith('AWS::') ? resolve({ 'Fn::GetAtt': name.split('.') })
+              : resolve({ Ref: name });
+          if (x === UNKNOWN) unknown = true;
+          return String(x);
+        });
+        return unknown ? UNKNOWN : out;
+      }
+    } catch {
+      return UNKNOWN;
+    }
+    return UNKNOWN;
+  };
+  return resolve;
+}
+
+// CloudFormation's message for a resource whose properties its handler refuses.
+function propertiesProblem(stack, logical, resource) {
+  const findings = checkResourceProperties(resource.Type, resource.Properties, '#', { resolve: resolver(stack) });
+  if (findings.length === 0) return null;
+  const what = findings.map((f) => `${f.path}: failed validation constraint for keyword [${f.keyword}] (${f.message})`);
+  return `Properties validation failed for resource ${logical} with message: [${what.join(', ')}]`;
 }
 
 export class CloudFormationDouble {
@@ -332,7 +400,8 @@ export class CloudFormationDouble {
       const verb = step.op === 'create' ? 'CREATE' : 'UPDATE';
       if (step.op === 'create') stack.resources.set(step.logical, { type: step.type, physicalId: physicalId(stack, step.logical, step.type), n: ++stack.n, status: 'CREATE_IN_PROGRESS' });
       this.event(stack, step.logical, step.type, `${verb}_IN_PROGRESS`, step.op === 'create' ? undefined : 'Requested update');
-      const failure = this.takeFailure(step.logical, upd ? 'update' : 'create');
+      const problem = propertiesProblem(stack, step.logical, stack.template.Resources[step.logical]);
+      const failure = problem ? { reason: problem } : this.takeFailure(step.logical, upd ? 'update' : 'create');
       if (failure) {
         this.event(stack, step.logical, step.type, `${verb}_FAILED`, failure.reason);
         stack.resources.get(step.logical).status = `${verb}_FAILED`;
