@@ -9,6 +9,8 @@
 // https://developer.hashicorp.com/terraform/language/syntax/json
 #include "emit_terraform.hpp"
 
+#include <cstdint>
+
 #include <nlohmann/json.hpp>
 
 #include "emit_arm.hpp"
@@ -48,11 +50,32 @@ ordered_json Labels(const Plan& plan, const Component& db) {
             {"cloudsketch-component", Label(db.id)}};
 }
 
-// A service account id: 6-30 characters, [a-z][-a-z0-9]*[a-z0-9].
+// `name` when it has at most `limit` characters; else its start, '-' and 4 hex digits of a hash of the whole
+// (FNV-1a: the same on every platform, unlike std::hash), `limit` characters in all. Names are [a-z0-9-].
+std::string Shortened(std::string_view name, std::size_t limit) {
+    if (name.size() <= limit) return std::string(name);
+    std::uint32_t hash = 2166136261u;
+    for (const char c : name) hash = (hash ^ static_cast<unsigned char>(c)) * 16777619u;
+    std::string out(name.substr(0, limit - 5));
+    while (!out.empty() && out.back() == '-') out.pop_back();
+    out += '-';
+    constexpr char kHex[] = "0123456789abcdef";
+    for (int shift = 12; shift >= 0; shift -= 4) out += kHex[(hash >> shift) & 0xf];
+    return out;
+}
+
+// The backup bucket's name, "<project>-cs-<component>-backups": at most 63 characters for any project id
+// (6-30 characters), https://cloud.google.com/storage/docs/buckets#naming; so 21 for the component id.
+std::string BucketName(std::string_view component_id) {
+    constexpr std::size_t kIdBudget = 63 - 30 - std::string_view("-cs--backups").size();
+    return "${var.project}-cs-" + Shortened(component_id, kIdBudget) + "-backups";
+}
+
+// A service account id: 6-30 characters, [a-z][-a-z0-9]*[a-z0-9]
+// (https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts/create). A longer one keeps
+// its start and a hash of the whole, so two long component ids still get two accounts.
 std::string AccountId(const Component& db) {
-    std::string id = ("cs-" + db.id + "-db").substr(0, 30);
-    while (id.back() == '-') id.pop_back();
-    return id;
+    return Shortened("cs-" + db.id + "-db", 30);
 }
 
 bool IsX86(const ResolvedDatabase& r) { return r.type->arch == Arch::X86_64; }
@@ -132,7 +155,7 @@ TransformResult EmitTerraform(const Plan& plan, const std::string& slug, Transfo
                                     {"action", ordered_json::array({{{"type", "Delete"}}})}};
             };
             buckets[bucket] = {
-                {"name", "${var.project}-cs-" + r.db->id + "-backups"},
+                {"name", BucketName(r.db->id)},
                 {"location", "${upper(var.region)}"},
                 {"storage_class", "STANDARD"},
                 {"uniform_bucket_level_access", true},
