@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "plan/json_text.hpp"
+
 namespace gw {
 namespace {
 
@@ -129,12 +131,9 @@ std::string ApplyFile(Config& config, const std::string& path) {
     if (!in) return "cannot read config file " + path + ".";
     std::stringstream text;
     text << in.rdbuf();
-    json document;
-    try {
-        document = json::parse(text.str());
-    } catch (const json::parse_error& e) {
-        return "config file " + path + " is not valid JSON (byte " + std::to_string(e.byte) + ").";
-    }
+    plan::JsonText read = plan::ReadJsonText(text.str());
+    if (read.error) return "config file " + path + ": " + read.error->message;
+    const json document = std::move(read.value);
     if (!document.is_object()) return "config file " + path + " must hold a JSON object.";
     for (auto it = document.begin(); it != document.end(); ++it) {
         const Setting* found = nullptr;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "plan/json_text.hpp"
+
 namespace gw {
 
 namespace {
@@ -76,18 +78,27 @@ bool ReadJsonBody(const httplib::Request& req, httplib::Response& res, nlohmann:
                        std::to_string(at) + ").");
         return false;
     }
-    try {
-        out = nlohmann::json::parse(req.body);
+    plan::JsonText read = plan::ReadJsonText(req.body);
+    if (!read.error) {
+        out = std::move(read.value);
         return true;
-    } catch (const nlohmann::json::parse_error& e) {
-        // nlohmann counts bytes read (1-based); the API reports the 0-based offset of the offending byte.
-        const std::size_t offset = e.byte > 0 ? e.byte - 1 : 0;
-        ReplyError(res, 400, "request.malformed_json",
-                   "The body is not valid JSON: error at byte " + std::to_string(offset) + ".",
-                   nlohmann::json::array({{{"path", ""}, {"code", "json.syntax"}, {"message", e.what()},
-                                           {"offset", offset}}}));
+    }
+    const plan::JsonTextError& e = *read.error;
+    if (e.code == "json.number_too_large") {
+        // Valid JSON grammar, but a value no part of the API can hold: name the field, as for any bad field.
+        ReplyError(res, 422, "request.invalid",
+                   "The body has a number too large to read" +
+                       (e.pointer.empty() ? std::string() : " at " + e.pointer) + " (byte " +
+                       std::to_string(e.offset) + "); send a smaller number.",
+                   nlohmann::json::array({{{"path", e.pointer}, {"code", e.code}, {"message", e.message},
+                                           {"offset", e.offset}}}));
         return false;
     }
+    ReplyError(res, 400, "request.malformed_json",
+               "The body is not valid JSON: error at byte " + std::to_string(e.offset) + ".",
+               nlohmann::json::array({{{"path", e.pointer}, {"code", e.code}, {"message", e.message},
+                                       {"offset", e.offset}}}));
+    return false;
 }
 
 std::optional<std::string> BearerToken(const httplib::Request& req) {

@@ -4,6 +4,7 @@
 #include "plan/json.hpp"
 
 #include "json_reader.hpp"
+#include "plan/json_text.hpp"
 #include "short_body.hpp"
 
 namespace plan {
@@ -185,22 +186,13 @@ ParseOutcome PlanFromJson(const json& document) {
 }
 
 ParseOutcome ParsePlan(std::string_view text) {
-    json document = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-    if (document.is_discarded()) {
-        // Re-parse with exceptions only to learn where it broke; the error path is not hot.
-        std::string where = "the document";
-        try {
-            const json unused = json::parse(text.begin(), text.end());
-        } catch (const json::parse_error& e) {
-            where = "byte " + std::to_string(e.byte);
-        }
+    JsonText read = ReadJsonText(text);
+    if (read.error) {
         ParseOutcome outcome;
-        outcome.diagnostics.push_back({Severity::Error, "", "json.syntax",
-                                       "The plan is not valid JSON (error at " + where +
-                                           "); check for a missing comma, quote or bracket there."});
+        outcome.diagnostics.push_back({Severity::Error, read.error->pointer, read.error->code, read.error->message});
         return outcome;
     }
-    return PlanFromJson(document);
+    return PlanFromJson(read.value);
 }
 
 bool IsShortBody(const json& document) {

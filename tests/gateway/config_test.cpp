@@ -57,6 +57,7 @@ TEST(ConfigTest, BadValuesAreClearErrors) {
     TempDir dir;
     WriteFile(dir.path() / "typo.json", R"({"prot": 1})");
     WriteFile(dir.path() / "broken.json", R"({"port": )");
+    WriteFile(dir.path() / "huge.json", R"({"port": 1e999})");  // escaped as an uncaught out_of_range (issue 12)
     struct Case {
         std::vector<std::string> args;
         std::map<std::string, std::string> env;
@@ -71,6 +72,7 @@ TEST(ConfigTest, BadValuesAreClearErrors) {
         {{"--max-body-bytes", "10"}, {}, "max_body_bytes"},
         {{"--config", (dir.path() / "typo.json").string()}, {}, "unknown key \"prot\""},
         {{"--config", (dir.path() / "broken.json").string()}, {}, "not valid JSON"},
+        {{"--config", (dir.path() / "huge.json").string()}, {}, "/port"},
         {{"--config", (dir.path() / "absent.json").string()}, {}, "cannot read"},
     };
     for (const Case& c : cases) {

@@ -35,6 +35,21 @@ TEST_F(HttpTest, MalformedJsonIs400WithOffset) {
     EXPECT_EQ(Body(r)["error"]["details"][0]["offset"], 13);
 }
 
+// Issue 12, item 11: a number beyond a double was an uncaught out_of_range: 500 instead of naming the field.
+TEST_F(HttpTest, NumberTooLargeIs422NamingTheField) {
+    auto client = Client();
+    auto r = client.Post("/v1/plan/", Auth(token_), R"({"name": "x", "components": [{"position": {"x": 1e999}}]})",
+                         "application/json");
+    ExpectEnvelope(r, 422, "request.invalid");
+    const json detail = Body(r)["error"]["details"][0];
+    EXPECT_EQ(detail["code"], "json.number_too_large") << r->body;
+    EXPECT_EQ(detail["path"], "/components/0/position/x") << r->body;
+    EXPECT_EQ(detail["offset"], 48) << r->body;
+    // Before login too (the body is read before the route runs), and for a bare number.
+    ExpectEnvelope(client.Post("/v1/auth/login", "222e2222", "application/json"), 422, "request.invalid");
+    EXPECT_EQ(Get("/healthz")->status, 200);
+}
+
 TEST_F(HttpTest, DeeplyNestedJsonIsRefused) {
     auto client = Client();
     auto r = client.Post("/v1/plan/", Auth(token_), std::string(100000, '[') + std::string(100000, ']'),

@@ -104,6 +104,41 @@ TEST(PlanJson, MalformedJsonSaysWhere) {
     EXPECT_NE(outcome.diagnostics[0].message.find("byte 14"), std::string::npos) << outcome.diagnostics[0].message;
 }
 
+// Issue 12, item 11: a number beyond a double escaped ParsePlan as nlohmann's out_of_range 406 (the gateway
+// answered 500, `cs validate` aborted, the browser's wasm aborted).
+TEST(PlanJson, NumberTooLargeIsADiagnosticNamingTheField) {
+    const ParseOutcome outcome = plan::CheckPlan(R"({"name": 1e999})");
+    EXPECT_FALSE(outcome.plan.has_value());
+    ASSERT_EQ(outcome.diagnostics.size(), 1u);
+    const Diagnostic& d = outcome.diagnostics[0];
+    EXPECT_EQ(d.code, "json.number_too_large");
+    EXPECT_EQ(d.path, "/name");
+    EXPECT_NE(d.message.find("1e999"), std::string::npos) << d.message;
+    EXPECT_NE(d.message.find("byte 10"), std::string::npos) << d.message;  // the number's first byte, from 1
+}
+
+TEST(PlanJson, NumberTooLargeAnywhereIsCaught) {
+    struct Case {
+        const char* text;
+        const char* path;
+    };
+    for (const Case& c : {Case{"222e2222", ""}, Case{"-1E+400", ""}, Case{"[0, 1e999]", "/1"},
+                          Case{R"({"components": [{"kind": "vm"}, {"kind": "vm", "position": {"x": -9e9999}}]})",
+                               "/components/1/position/x"},
+                          Case{R"({"os": "linux", "hardware": {"vcpus": 1e309}})", "/hardware/vcpus"},
+                          Case{R"({"a/b~c": 1e999})", "/a~1b~0c"}}) {
+        const ParseOutcome outcome = plan::CheckPlan(c.text);
+        EXPECT_FALSE(outcome.plan.has_value()) << c.text;
+        ASSERT_EQ(outcome.diagnostics.size(), 1u) << c.text;
+        EXPECT_EQ(outcome.diagnostics[0].code, "json.number_too_large") << c.text;
+        EXPECT_EQ(outcome.diagnostics[0].path, c.path) << c.text;
+    }
+    // The largest doubles still read; validation, not the reader, says whether they make sense.
+    const ParseOutcome big = plan::CheckPlan(R"({"name": "x", "components": [], "revision": 1.7e308})");
+    ASSERT_FALSE(big.diagnostics.empty());
+    EXPECT_EQ(big.diagnostics[0].code, "value.out_of_range");
+}
+
 TEST(PlanJson, NonObjectDocumentIsRejected) {
     for (const char* text : {"[]", "42", "\"plan\"", "null"}) {
         const ParseOutcome outcome = plan::ParsePlan(text);
