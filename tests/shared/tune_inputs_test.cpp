@@ -49,7 +49,16 @@ TEST(TuneInputs, ValidationUsesPgtuneFormLimits) {
     EXPECT_EQ(codes(in), Lines{"/total_memory tune.memory_too_small"});
     in.total_memory = Gb(1000000);
     EXPECT_EQ(codes(in), Lines{"/total_memory tune.memory_too_large"});
+    // PGTune's form takes TB since eddc554 (1 to 999999, like GB); kB is still not a unit it offers.
     in.total_memory = Memory{1, MemoryUnit::TB};
+    EXPECT_EQ(codes(in), Lines{});
+    in.total_memory = Memory{999999, MemoryUnit::TB};
+    EXPECT_EQ(codes(in), Lines{});
+    in.total_memory = Memory{0, MemoryUnit::TB};
+    EXPECT_EQ(codes(in), Lines{"/total_memory tune.memory_too_small"});
+    in.total_memory = Memory{1000000, MemoryUnit::TB};
+    EXPECT_EQ(codes(in), Lines{"/total_memory tune.memory_too_large"});
+    in.total_memory = Memory{4096, MemoryUnit::KB};
     EXPECT_EQ(codes(in), Lines{"/total_memory/unit tune.memory_unit_unsupported"});
     in = ok;
     in.cpu_num = 0;
@@ -77,6 +86,10 @@ TEST(TuneInputs, ParseMemory) {
     EXPECT_EQ(text("8XB"), "none");
     EXPECT_EQ(MemoryKb(Memory{8, MemoryUnit::GB}), 8388608);
     EXPECT_EQ(MemoryKb(Memory{512, MemoryUnit::MB}), 524288);
+    EXPECT_EQ(MemoryKb(Memory{999999, MemoryUnit::TB}), 999999LL << 30);
+    // 12 digits of TB would overflow int64 (undefined behaviour); MemoryKb saturates instead.
+    EXPECT_EQ(MemoryKb(*ParseMemory("999999999999TB")), kMaxMemoryKb);
+    EXPECT_EQ(MemoryKb(Memory{-999999999999, MemoryUnit::TB}), -kMaxMemoryKb);
 }
 
 TEST(TuneInputs, NamesRoundTrip) {

@@ -4,6 +4,7 @@
 // PGTune's newest rules changed an expectation of that test file, the case says so.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "plan/tune.hpp"
@@ -205,8 +206,9 @@ TEST(Tune, AutovacuumWorkMem) {
     EXPECT_EQ(Kb(Input(18, OsType::Windows, DbType::Web, Gb(256)), "autovacuum_work_mem"), 2097152);
 }
 
+// PGTune's test since 830d3bb (its issue #142) runs these on macOS, where io_method = worker.
 TEST(Tune, IoWorkers) {
-    TuneInput in = Input(17, OsType::Linux, DbType::Web, Gb(8));
+    TuneInput in = Input(17, OsType::Mac, DbType::Web, Gb(8));
     in.cpu_num = 32;
     EXPECT_EQ(Value(in, "io_workers"), "<absent>");
     in.db_version = 18;
@@ -220,6 +222,19 @@ TEST(Tune, IoWorkers) {
     EXPECT_EQ(Value(in, "io_workers"), "16");
     in.cpu_num = 256;
     EXPECT_EQ(Value(in, "io_workers"), "32");
+    in.os_type = OsType::Windows;
+    EXPECT_EQ(Value(in, "io_workers"), "32");
+}
+
+// PGTune 830d3bb: PostgreSQL uses io workers only with io_method = worker, so with io_uring (Linux, 18)
+// io_workers is left out however many CPUs there are.
+TEST(Tune, IoWorkersAreLeftOutWithIoUring) {
+    TuneInput in = Input(18, OsType::Linux, DbType::Web, Gb(64));
+    in.cpu_num = 256;
+    EXPECT_EQ(Value(in, "io_method"), "io_uring");
+    EXPECT_EQ(Value(in, "io_workers"), "<absent>");
+    in.cpu_num = 32;
+    EXPECT_EQ(Value(in, "io_workers"), "<absent>");
 }
 
 TEST(Tune, IoMethod) {
@@ -239,8 +254,7 @@ TEST(Tune, WarningInfoMessages) {
               (Lines{"WARNING", "this tool not being optimal", "for very high memory systems"}));
     EXPECT_EQ(Tune(Input(15, OsType::Linux, DbType::Web, Gb(4))).warnings,
               (Lines{"WARNING", "wal_compression = lz4 requires PostgreSQL", "to be compiled with --with-lz4"}));
-    // PGTune's stored test expects these two groups back to back; its newest rules put an empty
-    // line between groups, which is what PGTune prints now.
+    // An empty line between groups, as PGTune prints them (its own test says so since bf2870b).
     EXPECT_EQ(Tune(Input(18, OsType::Linux, DbType::Web, Gb(4))).warnings,
               (Lines{"WARNING", "wal_compression = lz4 requires PostgreSQL", "to be compiled with --with-lz4", "",
                      "io_method = io_uring requires PostgreSQL", "to be compiled with --with-liburing"}));
@@ -267,16 +281,22 @@ TEST(Tune, DataWarehouseCostWarningNamesTheDrive) {
 TEST(Tune, SettingsComeInPgtuneOrder) {
     TuneInput in = Input(18, OsType::Linux, DbType::Desktop, Gb(512));
     in.cpu_num = 64;
-    const TuneResult r = Tune(in);
     Lines names;
-    for (const Setting& s : r.settings) names.push_back(s.name);
+    for (const Setting& s : Tune(in).settings) names.push_back(s.name);
     EXPECT_EQ(names, (Lines{"max_connections", "shared_buffers", "effective_cache_size", "maintenance_work_mem",
                             "checkpoint_completion_target", "wal_buffers", "default_statistics_target",
                             "random_page_cost", "effective_io_concurrency", "work_mem", "huge_pages",
                             "wal_compression", "autovacuum_max_workers", "autovacuum_work_mem", "io_method",
-                            "io_workers", "min_wal_size", "max_wal_size", "max_worker_processes",
+                            "min_wal_size", "max_wal_size", "max_worker_processes",
                             "max_parallel_workers_per_gather", "max_parallel_workers",
                             "max_parallel_maintenance_workers", "wal_level", "max_wal_senders"}));
+    // io_workers (only with io_method = worker, so not on Linux) comes right after io_method.
+    in.os_type = OsType::Windows;
+    names.clear();
+    for (const Setting& s : Tune(in).settings) names.push_back(s.name);
+    const auto at = std::find(names.begin(), names.end(), "io_method");
+    ASSERT_LE(at + 3, names.end());
+    EXPECT_EQ((Lines{at, at + 3}), (Lines{"io_method", "io_workers", "min_wal_size"}));
 }
 
 TEST(Tune, WalBuffers) {
@@ -307,9 +327,10 @@ TEST(Tune, AlterSystemMatchesPgtuneText) {
     EXPECT_EQ(text.substr(0, text.find("\n\n")),
               "-- DB Version: 14\n-- OS Type: windows\n-- DB Type: oltp\n-- Total Memory (RAM): 2048 MB\n"
               "-- Connections num: 50\n-- Data Storage: ssd");
-    EXPECT_NE(text.find("\n\nALTER SYSTEM SET\n max_connections = '50';\nALTER SYSTEM SET\n shared_buffers = '512MB';"),
+    // One statement per line since PGTune c8d8bf5 (it was "ALTER SYSTEM SET\n name = ...").
+    EXPECT_NE(text.find("\n\nALTER SYSTEM SET max_connections = '50';\nALTER SYSTEM SET shared_buffers = '512MB';"),
               std::string::npos);
-    EXPECT_TRUE(text.ends_with("';\nALTER SYSTEM SET\n max_wal_size = '8GB';")) << text;
+    EXPECT_TRUE(text.ends_with("';\nALTER SYSTEM SET max_wal_size = '8GB';")) << text;
 }
 
 TEST(Tune, EmptyWarningLineKeepsTheCommentSpace) {

@@ -15,7 +15,7 @@ constexpr const char* kTuneUsage =
     "usage: cs tune --memory SIZE [--version 10..18] [--os linux|windows|mac]\n"
     "               [--type web|oltp|dw|desktop|mixed] [--cpus N] [--connections N]\n"
     "               [--storage ssd|hdd|san|nvme] [--db-size less_ram|mid_ram|greater_ram] [--alter-system]\n"
-    "  SIZE is an integer with MB or GB (\"8GB\", \"512MB\"); defaults are PGTune's: version 18, linux,\n"
+    "  SIZE is an integer with MB, GB or TB (\"8GB\", \"512MB\", \"2TB\"); defaults are PGTune's: version 18, linux,\n"
     "  web, ssd, mid_ram, connections by workload. Exit 1 when PGTune would reject the input.\n";
 
 int UsageError(const std::string& message) {

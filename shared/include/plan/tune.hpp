@@ -21,7 +21,7 @@ enum class OsType { Linux, Windows, Mac };                 // PGTune "OS Type": 
 enum class DbType { Web, Oltp, Dw, Desktop, Mixed };       // PGTune "DB Type" (workload)
 enum class StorageType { Ssd, Hdd, San, Nvme };            // PGTune "Data Storage": ssd / hdd / san / nvme
 enum class DbSize { LessRam, MidRam, GreaterRam };         // expected data size vs RAM (PGTune default MidRam)
-enum class MemoryUnit { KB, MB, GB, TB };                  // PGTune's form accepts MB and GB only
+enum class MemoryUnit { KB, MB, GB, TB };                  // PGTune's form accepts MB, GB and TB
 
 // An amount of memory as the user typed it ("8 GB"); PGTune prints it back in that form.
 struct Memory {
@@ -29,8 +29,11 @@ struct Memory {
     MemoryUnit unit = MemoryUnit::GB;
 };
 
-// Kilobytes in `memory` (amount * unit / 1024). Amounts are those PGTune accepts (<= 999999 GB), so
-// the result never overflows.
+// MemoryKb's ceiling: 2^53 kB, JavaScript's exact-integer limit, far above PGTune's 999999 TB (about 2^50 kB).
+inline constexpr std::int64_t kMaxMemoryKb = std::int64_t(1) << 53;
+
+// Kilobytes in `memory` (amount * unit / 1024), saturated to [-kMaxMemoryKb, kMaxMemoryKb] so that no
+// amount overflows (those PGTune accepts, <= 999999 TB, are far below).
 std::int64_t MemoryKb(const Memory& memory);
 
 // PGTune's inputs. Defaults are PGTune's form defaults.
@@ -59,8 +62,8 @@ struct TuneResult {
     std::vector<std::string> warnings;
 };
 
-// The limits of PGTune's input form: version 10..18, memory an integer >= 512 MB or >= 1 GB and
-// <= 999999 (in MB or GB only), CPUs 1..999999, connections 20..999999. Each diagnostic names the
+// The limits of PGTune's input form: version 10..18, memory an integer >= 512 MB or >= 1 GB / TB and
+// <= 999999 (in MB, GB or TB only), CPUs 1..999999, connections 20..999999. Each diagnostic names the
 // field with a JSON pointer ("/total_memory", "/cpu_num", ...). Empty when the input is acceptable.
 Diagnostics ValidateTuneInput(const TuneInput& input);
 
@@ -78,7 +81,7 @@ std::string FormatKb(std::int64_t kb);
 // comments ("# DB Version: 16" ...), a blank line, then "name = value" lines. No trailing newline.
 std::string RenderPostgresqlConf(const TuneInput& input, const TuneResult& result);
 
-// The text of PGTune's "ALTER SYSTEM" tab: "--" comments and "ALTER SYSTEM SET\n name = 'value';".
+// The text of PGTune's "ALTER SYSTEM" tab: "--" comments and "ALTER SYSTEM SET name = 'value';" lines.
 std::string RenderAlterSystem(const TuneInput& input, const TuneResult& result);
 
 // Names as PGTune spells them in its form values and header comments ("linux", "dw", "nvme",

@@ -30,13 +30,18 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 }  // namespace
 
 std::int64_t MemoryKb(const Memory& memory) {
+    std::int64_t per_unit = 1;
     switch (memory.unit) {
-        case MemoryUnit::KB: return memory.amount;
-        case MemoryUnit::MB: return memory.amount * 1024;
-        case MemoryUnit::GB: return memory.amount * 1024 * 1024;
-        case MemoryUnit::TB: return memory.amount * 1024 * 1024 * 1024;
+        case MemoryUnit::KB: per_unit = 1; break;
+        case MemoryUnit::MB: per_unit = 1024; break;
+        case MemoryUnit::GB: per_unit = 1024 * 1024; break;
+        case MemoryUnit::TB: per_unit = 1024 * 1024 * 1024; break;
     }
-    return 0;
+    // Saturate rather than overflow (undefined behaviour): an amount this large never passes validation,
+    // and Tune's own arithmetic (x3, x4) stays in range below kMaxMemoryKb.
+    if (memory.amount > kMaxMemoryKb / per_unit) return kMaxMemoryKb;
+    if (memory.amount < -kMaxMemoryKb / per_unit) return -kMaxMemoryKb;
+    return memory.amount * per_unit;
 }
 
 Diagnostics ValidateTuneInput(const TuneInput& input) {
@@ -46,16 +51,16 @@ Diagnostics ValidateTuneInput(const TuneInput& input) {
                               "PostgreSQL version must be between 10 and 18 (PGTune's supported versions)."));
     }
     const Memory& m = input.total_memory;
-    if (m.unit != MemoryUnit::MB && m.unit != MemoryUnit::GB) {
+    if (m.unit != MemoryUnit::MB && m.unit != MemoryUnit::GB && m.unit != MemoryUnit::TB) {
         out.push_back(Problem("/total_memory/unit", "tune.memory_unit_unsupported",
-                              "Give total memory in MB or GB, the units PGTune accepts."));
+                              "Give total memory in MB, GB or TB, the units PGTune accepts."));
     } else if (m.unit == MemoryUnit::MB && m.amount < kMinMbMemory) {
         out.push_back(Problem("/total_memory", "tune.memory_too_small", "Total memory must be at least 512 MB."));
     } else if (m.amount < 1) {
         out.push_back(Problem("/total_memory", "tune.memory_too_small", "Total memory must be greater than zero."));
     }
     if (m.amount > kMaxNumeric) {
-        out.push_back(Problem("/total_memory", "tune.memory_too_large", "Total memory must be at most 999999 (MB or GB)."));
+        out.push_back(Problem("/total_memory", "tune.memory_too_large", "Total memory must be at most 999999 (MB, GB or TB)."));
     }
     if (input.cpu_num && (*input.cpu_num < 1 || *input.cpu_num > kMaxNumeric)) {
         out.push_back(Problem("/cpu_num", "tune.cpu_num_out_of_range", "Number of CPUs must be between 1 and 999999."));
@@ -147,7 +152,7 @@ std::optional<DbSize> ParseDbSize(std::string_view text) {
 std::optional<Memory> ParseMemory(std::string_view text) {
     std::size_t digits = 0;
     while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
-    if (digits == 0 || digits > 12) return std::nullopt;  // 12 digits keep TB amounts far from overflow
+    if (digits == 0 || digits > 12) return std::nullopt;  // 12 digits fit an int64; MemoryKb saturates beyond
     Memory memory;
     std::from_chars(text.data(), text.data() + digits, memory.amount);
     std::string_view unit = text.substr(digits);

@@ -48,7 +48,7 @@ std::string Render(const TuneInput& in, const TuneResult& result, bool alter_sys
     for (const Setting& s : result.settings) {
         out += '\n';
         if (alter_system) {
-            out += "ALTER SYSTEM SET\n " + s.name + " = '" + s.value + "';";
+            out += "ALTER SYSTEM SET " + s.name + " = '" + s.value + "';";
         } else {
             out += s.name + " = " + s.value;
         }

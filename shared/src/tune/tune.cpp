@@ -204,10 +204,11 @@ std::optional<std::string> IoMethod(const TuneInput& in) {
     return in.os_type == OsType::Linux ? "io_uring" : "worker";
 }
 
-// About a quarter of the CPUs, at most PostgreSQL's maximum 32; set only when above the default 3.
-std::optional<std::int64_t> IoWorkers(const TuneInput& in) {
+// About a quarter of the CPUs, at most PostgreSQL's maximum 32; set only when above the default 3. Only
+// io_method = worker uses io workers, so with io_uring the setting would be noise (PGTune 830d3bb, its #142).
+std::optional<std::int64_t> IoWorkers(const TuneInput& in, const std::optional<std::string>& io_method) {
     const auto cpus = Given(in.cpu_num);
-    if (in.db_version < 18 || !cpus) return std::nullopt;
+    if (in.db_version < 18 || !cpus || io_method == "io_uring") return std::nullopt;
     const std::int64_t value = std::min<std::int64_t>(32, std::max<std::int64_t>(3, *cpus / 4));
     if (value > 3) return value;
     return std::nullopt;
@@ -283,7 +284,7 @@ TuneResult Tune(const TuneInput& in) {
     if (auto workers = AutovacuumMaxWorkers(in)) AddCount(out, "autovacuum_max_workers", *workers);
     if (auto kb = AutovacuumWorkMemKb(in, maintenance_work_mem)) AddKb(out, "autovacuum_work_mem", *kb);
     if (io_method) AddText(out, "io_method", *io_method);
-    if (auto workers = IoWorkers(in)) AddCount(out, "io_workers", *workers);
+    if (auto workers = IoWorkers(in, io_method)) AddCount(out, "io_workers", *workers);
     AddKb(out, "min_wal_size", MinWalSizeKb(in.db_type));
     AddKb(out, "max_wal_size", MaxWalSizeKb(in.db_type));
     if (parallel) {

@@ -8,35 +8,19 @@
 -- Total Memory (RAM): 1 GB
 -- Data Storage: hdd
 
-ALTER SYSTEM SET
- max_connections = '20';
-ALTER SYSTEM SET
- shared_buffers = '64MB';
-ALTER SYSTEM SET
- effective_cache_size = '256MB';
-ALTER SYSTEM SET
- maintenance_work_mem = '64MB';
-ALTER SYSTEM SET
- checkpoint_completion_target = '0.9';
-ALTER SYSTEM SET
- wal_buffers = '1966kB';
-ALTER SYSTEM SET
- default_statistics_target = '100';
-ALTER SYSTEM SET
- random_page_cost = '4';
-ALTER SYSTEM SET
- effective_io_concurrency = '2';
-ALTER SYSTEM SET
- work_mem = '4MB';
-ALTER SYSTEM SET
- huge_pages = 'off';
-ALTER SYSTEM SET
- wal_compression = 'lz4';
-ALTER SYSTEM SET
- min_wal_size = '100MB';
-ALTER SYSTEM SET
- max_wal_size = '2GB';
-ALTER SYSTEM SET
- wal_level = 'minimal';
-ALTER SYSTEM SET
- max_wal_senders = '0';
+ALTER SYSTEM SET max_connections = '20';
+ALTER SYSTEM SET shared_buffers = '64MB';
+ALTER SYSTEM SET effective_cache_size = '256MB';
+ALTER SYSTEM SET maintenance_work_mem = '64MB';
+ALTER SYSTEM SET checkpoint_completion_target = '0.9';
+ALTER SYSTEM SET wal_buffers = '1966kB';
+ALTER SYSTEM SET default_statistics_target = '100';
+ALTER SYSTEM SET random_page_cost = '4';
+ALTER SYSTEM SET effective_io_concurrency = '2';
+ALTER SYSTEM SET work_mem = '4MB';
+ALTER SYSTEM SET huge_pages = 'off';
+ALTER SYSTEM SET wal_compression = 'lz4';
+ALTER SYSTEM SET min_wal_size = '100MB';
+ALTER SYSTEM SET max_wal_size = '2GB';
+ALTER SYSTEM SET wal_level = 'minimal';
+ALTER SYSTEM SET max_wal_senders = '0';

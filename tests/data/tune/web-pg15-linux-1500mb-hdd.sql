@@ -8,33 +8,18 @@
 -- Total Memory (RAM): 1500 MB
 -- Data Storage: hdd
 
-ALTER SYSTEM SET
- max_connections = '200';
-ALTER SYSTEM SET
- shared_buffers = '375MB';
-ALTER SYSTEM SET
- effective_cache_size = '1125MB';
-ALTER SYSTEM SET
- maintenance_work_mem = '96000kB';
-ALTER SYSTEM SET
- checkpoint_completion_target = '0.9';
-ALTER SYSTEM SET
- wal_buffers = '11520kB';
-ALTER SYSTEM SET
- default_statistics_target = '100';
-ALTER SYSTEM SET
- random_page_cost = '4';
-ALTER SYSTEM SET
- effective_io_concurrency = '2';
-ALTER SYSTEM SET
- work_mem = '4MB';
-ALTER SYSTEM SET
- huge_pages = 'off';
-ALTER SYSTEM SET
- jit = 'off';
-ALTER SYSTEM SET
- wal_compression = 'lz4';
-ALTER SYSTEM SET
- min_wal_size = '1GB';
-ALTER SYSTEM SET
- max_wal_size = '4GB';
+ALTER SYSTEM SET max_connections = '200';
+ALTER SYSTEM SET shared_buffers = '375MB';
+ALTER SYSTEM SET effective_cache_size = '1125MB';
+ALTER SYSTEM SET maintenance_work_mem = '96000kB';
+ALTER SYSTEM SET checkpoint_completion_target = '0.9';
+ALTER SYSTEM SET wal_buffers = '11520kB';
+ALTER SYSTEM SET default_statistics_target = '100';
+ALTER SYSTEM SET random_page_cost = '4';
+ALTER SYSTEM SET effective_io_concurrency = '2';
+ALTER SYSTEM SET work_mem = '4MB';
+ALTER SYSTEM SET huge_pages = 'off';
+ALTER SYSTEM SET jit = 'off';
+ALTER SYSTEM SET wal_compression = 'lz4';
+ALTER SYSTEM SET min_wal_size = '1GB';
+ALTER SYSTEM SET max_wal_size = '4GB';

@@ -13,39 +13,21 @@
 -- Connections num: 20
 -- Data Storage: ssd
 
-ALTER SYSTEM SET
- max_connections = '20';
-ALTER SYSTEM SET
- shared_buffers = '64GB';
-ALTER SYSTEM SET
- effective_cache_size = '192GB';
-ALTER SYSTEM SET
- maintenance_work_mem = '2047MB';
-ALTER SYSTEM SET
- checkpoint_completion_target = '0.9';
-ALTER SYSTEM SET
- wal_buffers = '16MB';
-ALTER SYSTEM SET
- default_statistics_target = '100';
-ALTER SYSTEM SET
- random_page_cost = '1.1';
-ALTER SYSTEM SET
- work_mem = '2047MB';
-ALTER SYSTEM SET
- huge_pages = 'try';
-ALTER SYSTEM SET
- jit = 'off';
-ALTER SYSTEM SET
- wal_compression = 'lz4';
-ALTER SYSTEM SET
- min_wal_size = '1GB';
-ALTER SYSTEM SET
- max_wal_size = '4GB';
-ALTER SYSTEM SET
- max_worker_processes = '4';
-ALTER SYSTEM SET
- max_parallel_workers_per_gather = '2';
-ALTER SYSTEM SET
- max_parallel_workers = '4';
-ALTER SYSTEM SET
- max_parallel_maintenance_workers = '2';
+ALTER SYSTEM SET max_connections = '20';
+ALTER SYSTEM SET shared_buffers = '64GB';
+ALTER SYSTEM SET effective_cache_size = '192GB';
+ALTER SYSTEM SET maintenance_work_mem = '2047MB';
+ALTER SYSTEM SET checkpoint_completion_target = '0.9';
+ALTER SYSTEM SET wal_buffers = '16MB';
+ALTER SYSTEM SET default_statistics_target = '100';
+ALTER SYSTEM SET random_page_cost = '1.1';
+ALTER SYSTEM SET work_mem = '2047MB';
+ALTER SYSTEM SET huge_pages = 'try';
+ALTER SYSTEM SET jit = 'off';
+ALTER SYSTEM SET wal_compression = 'lz4';
+ALTER SYSTEM SET min_wal_size = '1GB';
+ALTER SYSTEM SET max_wal_size = '4GB';
+ALTER SYSTEM SET max_worker_processes = '4';
+ALTER SYSTEM SET max_parallel_workers_per_gather = '2';
+ALTER SYSTEM SET max_parallel_workers = '4';
+ALTER SYSTEM SET max_parallel_maintenance_workers = '2';
