@@ -110,6 +110,14 @@ const std::vector<Setting>& Settings() {
          StringField(&Config::secret_key_file, "secret_key_file")},
         {"default_provider", "CS_DEFAULT_PROVIDER", "--default-provider",
          StringField(&Config::default_provider, "default_provider")},
+        {"max_plans_per_user", "CS_MAX_PLANS_PER_USER", nullptr,
+         IntField(&Config::max_plans_per_user, "max_plans_per_user")},
+        {"max_components_per_plan", "CS_MAX_COMPONENTS_PER_PLAN", nullptr,
+         IntField(&Config::max_components_per_plan, "max_components_per_plan")},
+        {"max_active_jobs_per_user", "CS_MAX_ACTIVE_JOBS_PER_USER", nullptr,
+         IntField(&Config::max_active_jobs_per_user, "max_active_jobs_per_user")},
+        {"max_local_servers_per_user", "CS_MAX_LOCAL_SERVERS_PER_USER", nullptr,
+         IntField(&Config::max_local_servers_per_user, "max_local_servers_per_user")},
         {"enable_test_double_target", nullptr, "--enable-test-double-target",
          BoolField(&Config::enable_test_double_target, "enable_test_double_target")},
         {"trusted_proxies", nullptr, nullptr,
@@ -255,6 +263,14 @@ std::string ValidateConfig(const Config& c) {
     if (c.deploy_lease_seconds < 1 || c.deploy_lease_seconds > 3600) {
         return "deploy_lease_seconds must be between 1 and 3600.";
     }
+    for (const auto& [name, value] : {std::pair{"max_plans_per_user", c.max_plans_per_user},
+                                      std::pair{"max_components_per_plan", c.max_components_per_plan},
+                                      std::pair{"max_active_jobs_per_user", c.max_active_jobs_per_user},
+                                      std::pair{"max_local_servers_per_user", c.max_local_servers_per_user}}) {
+        if (value < 1 || value > 1000000) {
+            return std::string(name) + " must be between 1 and 1000000; got " + std::to_string(value) + ".";
+        }
+    }
     if (c.default_provider != "aws" && c.default_provider != "azure" && c.default_provider != "gcp" &&
         c.default_provider != "local") {
         return "default_provider must be aws, azure, gcp or local.";
@@ -272,11 +288,14 @@ std::string Usage() {
            "<data-dir>/gateway.json if present; keys: bind, port, data_dir, site_dir, max_body_bytes,\n"
            "token_lifetime_seconds, login_failures_per_email, login_failures_per_ip, login_window_seconds,\n"
            "trusted_proxies, deploy_workers, monitor_interval_seconds, deploy_lease_seconds, secret_key_file,\n"
-           "default_provider),\n"
+           "default_provider, max_plans_per_user, max_components_per_plan, max_active_jobs_per_user,\n"
+           "max_local_servers_per_user),\n"
            "the environment (CS_BIND, CS_PORT, CS_DATA_DIR, CS_SITE_DIR, CS_MAX_BODY_BYTES,\n"
            "CS_TOKEN_LIFETIME_SECONDS, CS_LOGIN_FAILURES_PER_EMAIL, CS_LOGIN_FAILURES_PER_IP,\n"
            "CS_LOGIN_WINDOW_SECONDS, CS_DEPLOY_WORKERS, CS_MONITOR_INTERVAL_SECONDS, CS_DEPLOY_LEASE_SECONDS,\n"
-           "CS_SECRET_KEY_FILE, CS_DEFAULT_PROVIDER) and the flags above. Bad settings exit with status 2.\n"
+           "CS_SECRET_KEY_FILE, CS_DEFAULT_PROVIDER, CS_MAX_PLANS_PER_USER, CS_MAX_COMPONENTS_PER_PLAN,\n"
+           "CS_MAX_ACTIVE_JOBS_PER_USER, CS_MAX_LOCAL_SERVERS_PER_USER) and the flags above. Bad settings exit\n"
+           "with status 2.\n"
            "The secret key file (default <data-dir>/secret.key) is created with 32 random bytes, mode 0600,\n"
            "on first start; keep it with the database: sealed secrets cannot be opened without it.\n"
            "  --enable-test-double-target  TESTS ONLY: a scripted fake target stands in for \"local\".\n";

@@ -26,6 +26,12 @@ struct Config {
     int monitor_interval_seconds = 15;     // the monitor checks every deployed plan this often
     int deploy_lease_seconds = 30;         // a job's plan lease; a dead gateway's work is taken over after it
     std::string secret_key_file;           // AES-256 key for secrets at rest; "" = <data_dir>/secret.key
+    // Fair use (docs/api.md "Quotas"): per-user limits far above what a real team uses, so that one account
+    // cannot fill the store, the job queue or this host. Each 1..1000000.
+    int max_plans_per_user = 1000;
+    int max_components_per_plan = 500;     // components (nodes) in one plan's cs-json
+    int max_active_jobs_per_user = 50;     // deployments, destroys and backups queued or running
+    int max_local_servers_per_user = 32;   // PostgreSQL servers on this host (cloud.provider "local"), all plans
     // Test-only: registers the "test-double" target in place of "local" (flag --enable-test-double-target).
     // Never on by default; the startup log says when it is.
     bool enable_test_double_target = false;

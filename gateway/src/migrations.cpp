@@ -109,6 +109,18 @@ CREATE TABLE aws_account_links (
     updated_at  INTEGER NOT NULL
 );
 )sql"},
+    // Fair use (docs/api.md "Quotas", docs/deploy.md "Queue"): per plan, the servers it may run on the
+    // gateway's own host (counted against the owner's quota; existing local deployments are counted from
+    // their stored state) and the claim order that makes job claiming fair between users.
+    {4, "fair use: host servers per plan, fair job claiming",
+     R"sql(
+ALTER TABLE plan_targets ADD COLUMN host_servers INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE plan_targets ADD COLUMN claim_seq INTEGER NOT NULL DEFAULT 0;
+UPDATE plan_targets SET host_servers = (
+    SELECT COUNT(*) FROM json_each(plan_targets.state, '$.components') AS c, json_each(c.value, '$.servers') AS s)
+WHERE provider = 'local' AND state <> 'null' AND json_valid(state);
+CREATE INDEX deployments_owner_active ON deployments(owner_id, state);
+)sql"},
 };
 
 }  // namespace

@@ -25,7 +25,7 @@ std::string_view Describe(int status) {
         case 400: return "Malformed JSON (request.malformed_json)";
         case 401: return "Missing, expired or revoked token, or wrong credentials";
         case 404: return "Not found (also: another user's plan)";
-        case 409: return "Conflict (plan.revision_conflict or auth.email_taken)";
+        case 409: return "Conflict (plan.revision_conflict, deployment_running, quota.exceeded, ...; see code)";
         case 413: return "Body too large (request.too_large)";
         case 415: return "Body without Content-Type: application/json";
         case 422: return "Readable but invalid; details list each problem with a JSON pointer";

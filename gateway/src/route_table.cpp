@@ -11,7 +11,7 @@ constexpr Route kRoutes[] = {
     {"POST", "/v1/auth/logout", "Revoke the bearer token", true, false, "204 401", HandleLogout},
     {"GET", "/v1/me", "The logged-in account", true, false, "200 401", HandleMe},
     {"POST", "/v1/plan/", "Create a plan (full cs-json, short body, or {} / {\"name\"} for the default plan)",
-     true, true, "201 400 401 413 415 422", HandleCreatePlan},
+     true, true, "201 400 401 409 413 415 422", HandleCreatePlan},
     {"GET", "/v1/plan/", "List own plans, newest change first (limit, cursor, q)", true, false, "200 401 422",
      HandleListPlans},
     {"GET", "/v1/plan/{id}", "Get a plan", true, false, "200 401 404", HandleGetPlan},

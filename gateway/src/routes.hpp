@@ -103,6 +103,13 @@ void HandleGetAwsRoleTemplate(RouteContext& ctx);
 // routes_aws.cpp
 void HandleDrift(RouteContext& ctx);
 
+// The fair-use refusal (docs/api.md "Quotas"): the error envelope with code "quota.exceeded", `message`
+// (what, the limit and the use, how to fix it) and one detail {path, code "quota.<quota>", message, limit,
+// in_use}. 409 for a limit on what the user has (plans, jobs, servers: it clears when they have less),
+// 422 for a limit on the request itself (components in the plan sent).
+void ReplyQuotaExceeded(RouteContext& ctx, int status, std::string_view quota, int limit, int in_use,
+                        std::string_view message, std::string_view path = "");
+
 // A plan's "status" object (docs/deploy.md), shared by the plan routes.
 nlohmann::ordered_json PlanStatusJson(const deploy::PlanStatus& status);
 

@@ -109,7 +109,14 @@ void ReplyJob(RouteContext& ctx, const deploy::JobRequest& job) {
         case Outcome::NotFound:
             ReplyPlanNotFound(ctx);
             return;
+        case Outcome::QuotaExceeded:
+            ReplyQuotaExceeded(ctx, 409, job.quota, job.limit, job.in_use, job.message);
+            return;
     }
+}
+
+deploy::JobLimits Limits(const RouteContext& ctx) {
+    return {ctx.services.config.max_active_jobs_per_user, ctx.services.config.max_local_servers_per_user};
 }
 
 }  // namespace
@@ -149,7 +156,7 @@ void HandleDeploy(RouteContext& ctx) {
                    details);
         return;
     }
-    ReplyJob(ctx, ctx.services.engine.Deploy(*record, *outcome.plan));
+    ReplyJob(ctx, ctx.services.engine.Deploy(*record, *outcome.plan, Limits(ctx)));
 }
 
 void HandleListDeployments(RouteContext& ctx) {
@@ -173,7 +180,7 @@ void HandleDestroy(RouteContext& ctx) {
     if (!BoolOption(ctx, body, "final_backup", final_backup)) return;
     const auto record = ctx.services.store.GetPlan(ctx.user_id, ctx.Param(1));
     if (!record) return ReplyPlanNotFound(ctx);
-    ReplyJob(ctx, ctx.services.engine.Destroy(*record, final_backup));
+    ReplyJob(ctx, ctx.services.engine.Destroy(*record, final_backup, Limits(ctx)));
 }
 
 void HandleBackup(RouteContext& ctx) {
@@ -183,7 +190,7 @@ void HandleBackup(RouteContext& ctx) {
     if (!BoolOption(ctx, body, "validate", validate)) return;
     const auto record = ctx.services.store.GetPlan(ctx.user_id, ctx.Param(1));
     if (!record) return ReplyPlanNotFound(ctx);
-    ReplyJob(ctx, ctx.services.engine.Backup(*record, validate));
+    ReplyJob(ctx, ctx.services.engine.Backup(*record, validate, Limits(ctx)));
 }
 
 void HandleConnection(RouteContext& ctx) {

@@ -65,6 +65,15 @@ std::optional<CheckedPlan> CheckBody(RouteContext& ctx, const json& document) {
         outcome = plan::CheckPlanDocument(document);
     }
     if (!outcome.plan || plan::HasErrors(outcome.diagnostics)) return Reject(ctx, outcome.diagnostics);
+    const int limit = ctx.services.config.max_components_per_plan;
+    const int components = static_cast<int>(outcome.plan->components.size());
+    if (components > limit) {
+        ReplyQuotaExceeded(ctx, 422, "components_per_plan", limit, components,
+                           "The plan has " + std::to_string(components) + " components; this gateway takes at most " +
+                               std::to_string(limit) + " in one plan. Split it into several plans.",
+                           "/components");
+        return std::nullopt;
+    }
     return CheckedPlan{std::move(*outcome.plan), std::move(outcome.diagnostics)};
 }
 
@@ -118,12 +127,27 @@ plan::Plan DefaultPlanFor(const RouteContext& ctx, std::string name) {
     return plan;
 }
 
+void ReplyQuotaExceeded(RouteContext& ctx, int status, std::string_view quota, int limit, int in_use,
+                        std::string_view message, std::string_view path) {
+    json detail = Detail(path, "quota." + std::string(quota), message);
+    detail["limit"] = limit;
+    detail["in_use"] = in_use;
+    ReplyError(ctx.res, status, "quota.exceeded", message, json::array({detail}));
+}
+
 void HandleCreatePlan(RouteContext& ctx) {
     auto checked = CheckBody(ctx, ctx.body);
     if (!checked) return;
     PlanRecord record = Record(ctx, *checked, RandomId("p_"), 1);
     record.created_at = record.updated_at = ctx.services.clock();
-    ctx.services.store.InsertPlan(record);
+    const int limit = ctx.services.config.max_plans_per_user;
+    const InsertPlanResult inserted = ctx.services.store.InsertPlan(record, limit);
+    if (!inserted.inserted) {
+        ReplyQuotaExceeded(ctx, 409, "plans_per_user", limit, inserted.plans,
+                           "You have " + std::to_string(inserted.plans) + " plans, the most this gateway keeps for one "
+                               "user (" + std::to_string(limit) + "); delete plans you no longer need, then create it.");
+        return;
+    }
     ReplyJson(ctx.res, 201, Resource(ctx, record, DiagnosticsJson(checked->diagnostics, plan::Severity::Warning)));
     ctx.res.set_header("Location", "/v1/plan/" + record.id);
 }

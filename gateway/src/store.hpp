@@ -72,6 +72,11 @@ struct PlanPage {
     std::optional<std::string> next_cursor;
 };
 
+struct InsertPlanResult {
+    bool inserted = false;  // false: the owner already had max_plans plans, nothing was written
+    int plans = 0;          // the owner's plans before this insert
+};
+
 struct UpdateResult {
     enum class Status { Updated, NotFound, Conflict } status = Status::NotFound;
     std::int64_t current_revision = 0;  // with Conflict: the revision actually stored
@@ -80,8 +85,10 @@ struct UpdateResult {
 class PlanStore {
 public:
     virtual ~PlanStore() = default;
-    // Inserts a new plan (its id is fresh; a duplicate id throws StoreError).
-    virtual void InsertPlan(const PlanRecord& plan) = 0;
+    // Inserts a new plan (its id is fresh; a duplicate id throws StoreError) unless its owner already has
+    // `max_plans` plans (0 = no limit); the count and the insert are one transaction, so two creates racing
+    // for the last free place cannot both have it.
+    virtual InsertPlanResult InsertPlan(const PlanRecord& plan, int max_plans) = 0;
     // The plan `id` if it belongs to `owner_id`; another owner's plan is indistinguishable from none.
     virtual std::optional<PlanRecord> GetPlan(const std::string& owner_id, const std::string& id) = 0;
     // Replaces name, environment, document and updated_at, and sets revision to expected_revision + 1,
@@ -169,21 +176,37 @@ struct JobOutcome {
     enum class PlanChange { None, Deployed, Destroyed } change = PlanChange::None;
     std::optional<PlanLight> light;        // the plan's light afterwards; nullopt leaves it as it is
     std::optional<DeploymentEvent> event;  // the job's last event ("Deploy of revision 3 succeeded.")
+    int host_servers = 0;                  // Deployed: the servers the revision runs on the gateway's host
+};
+
+// Fair-use limits CreateDeployment checks in its own transaction (docs/api.md "Quotas"); 0 = no limit.
+struct JobQuota {
+    int max_active_jobs = 0;   // the owner's queued + running jobs, the new one included
+    // deploy/redeploy: the servers this revision runs on the gateway's own host (Target::HostServers), and
+    // the most the owner may have there over all plans, this plan's included. A plan counts what it may
+    // still run: the larger of what it had and what the new revision runs, until the job ends.
+    int host_servers = 0;
+    int max_host_servers = 0;
 };
 
 struct CreateDeploymentResult {
-    enum class Status { Created, Busy, NoPlan } status = Status::NoPlan;
+    enum class Status { Created, Busy, NoPlan, TooManyJobs, TooManyHostServers } status = Status::NoPlan;
     std::string active_id;  // Busy: the deployment that is queued or running
+    int limit = 0;          // TooMany*: the quota's limit ...
+    int in_use = 0;         // ... and the owner's use before this job (jobs, or servers on other plans + this one's)
 };
 
 class DeploymentStore {
 public:
     virtual ~DeploymentStore() = default;
 
-    // Inserts `d` (queued, with its steps) unless the plan has a queued or running job (Busy) or does not
-    // belong to d.owner_id (NoPlan). Creates the plan's PlanTarget row for `provider` if missing; for
-    // deploy/redeploy/destroy it also turns the light orange. One transaction.
-    virtual CreateDeploymentResult CreateDeployment(const Deployment& d, const std::string& provider) = 0;
+    // Inserts `d` (queued, with its steps) unless the plan has a queued or running job (Busy), does not
+    // belong to d.owner_id (NoPlan), or `quota` would be exceeded (TooManyJobs, TooManyHostServers, with
+    // the limit and the use). Creates the plan's PlanTarget row for `provider` if missing; for
+    // deploy/redeploy it records the plan's host servers (JobQuota), for deploy/redeploy/destroy it turns the
+    // light orange. One transaction: the checks and the insert cannot be split by a racing request.
+    virtual CreateDeploymentResult CreateDeployment(const Deployment& d, const std::string& provider,
+                                                    const JobQuota& quota) = 0;
     // The deployment `id` if it belongs to `owner_id` ("" = any owner: the engine's own reads).
     virtual std::optional<Deployment> GetDeployment(const std::string& owner_id, const std::string& id,
                                                     bool with_events) = 0;
@@ -191,8 +214,10 @@ public:
     virtual std::vector<Deployment> ListDeployments(const std::string& owner_id, const std::string& plan_id,
                                                     int limit) = 0;
 
-    // Takes the oldest queued/running job that is due at `now` and whose plan lease is free or expired,
-    // and leases its plan to `owner` until `lease_until`. Atomic across processes sharing the store.
+    // Takes a queued/running job that is due at `now` and whose plan lease is free or expired, and leases
+    // its plan to `owner` until `lease_until`. Fair between users: the oldest such job of the user with the
+    // fewest plans leased now (jobs in progress), then the least recently served user, then the oldest job;
+    // so one user's thousand queued jobs delay another's by about one job. Atomic across processes.
     virtual std::optional<Deployment> ClaimJob(const std::string& owner, TimeMs now, TimeMs lease_until) = 0;
     // Leases an idle plan (deployed, no queued/running job, lease free or expired) to `owner`: the monitor.
     virtual bool TryLeasePlan(const std::string& plan_id, const std::string& owner, TimeMs now,
@@ -228,7 +253,8 @@ public:
     virtual void SetLight(const std::string& plan_id, const PlanLight& light, bool unless_busy) = 0;
     // Ends job `d` in ONE transaction, only while `owner` holds the plan's lease and it has not expired at
     // `now`: writes d's state, error, progress, finished_at and steps, applies `outcome` to the plan (see
-    // JobOutcome), sets its light and adds its last event. false when the lease is lost or expired: then
+    // JobOutcome; a plan destroyed, or left with no state and nothing deployed, holds no host servers any
+    // more), sets its light and adds its last event. false when the lease is lost or expired: then
     // nothing at all is written and the worker must stop (whoever takes the lease finishes the job).
     virtual bool FinishJob(const Deployment& d, const std::string& owner, TimeMs now, const JobOutcome& outcome) = 0;
     // The monitor's last look.

@@ -116,9 +116,16 @@ public:
         return sqlite3_changes(db_) > 0;
     }
 
-    void InsertPlan(const PlanRecord& p) override {
+    InsertPlanResult InsertPlan(const PlanRecord& p, int max_plans) override {
         std::lock_guard lock(mutex_);
-        Transaction tx(db_);
+        Transaction tx(db_);  // BEGIN IMMEDIATE: the count below cannot go stale before the insert
+        InsertPlanResult result;
+        {
+            Statement s(db_, "SELECT COUNT(*) FROM plans WHERE owner_id = ?");
+            s.Bind(1, p.owner_id);
+            if (s.Step()) result.plans = static_cast<int>(s.Int(0));
+        }
+        if (max_plans > 0 && result.plans >= max_plans) return result;  // rolls back: nothing written
         Statement s(db_,
                     "INSERT INTO plans(id, owner_id, name, environment, revision, document, created_at, updated_at,"
                     " seq) VALUES(?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM plans))");
@@ -126,6 +133,8 @@ public:
         s.Bind(6, p.document).Bind(7, p.created_at).Bind(8, p.updated_at);
         if (s.Run() != SQLITE_DONE) throw StoreError(std::string("insert plan failed: ") + sqlite3_errmsg(db_));
         tx.Commit();
+        result.inserted = true;
+        return result;
     }
 
     std::optional<PlanRecord> GetPlan(const std::string& owner_id, const std::string& id) override {

@@ -3,6 +3,8 @@
 // in one transaction where it writes more than one row, so a kill -9 leaves either all or none of it.
 #include "store_sqlite_deploy.hpp"
 
+#include <algorithm>
+
 #include "sqlite_util.hpp"
 
 namespace gw {
@@ -26,7 +28,8 @@ class SqliteDeploymentStore final : public DeploymentStore {
 public:
     SqliteDeploymentStore(sqlite3* db, std::mutex& mutex) : db_(db), mutex_(mutex) {}
 
-    CreateDeploymentResult CreateDeployment(const Deployment& d, const std::string& provider) override {
+    CreateDeploymentResult CreateDeployment(const Deployment& d, const std::string& provider,
+                                            const JobQuota& quota) override {
         std::lock_guard lock(mutex_);
         Transaction tx(db_);
         CreateDeploymentResult result;
@@ -44,12 +47,48 @@ public:
                 return result;
             }
         }
+        if (quota.max_active_jobs > 0) {
+            Statement s(db_, std::string("SELECT COUNT(*) FROM deployments WHERE owner_id = ? AND ") + kActive);
+            s.Bind(1, d.owner_id);
+            const int active = s.Step() ? static_cast<int>(s.Int(0)) : 0;
+            if (active >= quota.max_active_jobs) {
+                result.status = CreateDeploymentResult::Status::TooManyJobs;
+                result.limit = quota.max_active_jobs;
+                result.in_use = active;
+                return result;
+            }
+        }
+        const bool deploys = d.kind == "deploy" || d.kind == "redeploy";
+        int host_servers = 0;  // what the plan counts from now on
+        if (deploys) {
+            Statement s(db_,
+                        "SELECT COALESCE(SUM(CASE WHEN plan_id = ? THEN host_servers END), 0),"
+                        " COALESCE(SUM(CASE WHEN plan_id <> ? THEN host_servers END), 0)"
+                        " FROM plan_targets WHERE owner_id = ?");
+            s.Bind(1, d.plan_id).Bind(2, d.plan_id).Bind(3, d.owner_id);
+            const int mine = s.Step() ? static_cast<int>(s.Int(0)) : 0;
+            const int others = static_cast<int>(s.Int(1));
+            // Until the job ends the plan may run both its old servers and the new revision's.
+            host_servers = std::max(mine, quota.host_servers);
+            // Only growth is refused: a redeploy that keeps or shrinks a plan stays possible over a lowered limit.
+            if (quota.max_host_servers > 0 && host_servers > mine && others + host_servers > quota.max_host_servers) {
+                result.status = CreateDeploymentResult::Status::TooManyHostServers;
+                result.limit = quota.max_host_servers;
+                result.in_use = others + mine;
+                return result;
+            }
+        }
         {
             Statement s(db_,
                         "INSERT INTO plan_targets(plan_id, owner_id, provider) VALUES(?, ?, ?)"
                         " ON CONFLICT(plan_id) DO UPDATE SET provider = excluded.provider");
             s.Bind(1, d.plan_id).Bind(2, d.owner_id).Bind(3, provider);
             Run(s, "upsert plan target");
+        }
+        if (deploys) {
+            Statement s(db_, "UPDATE plan_targets SET host_servers = ? WHERE plan_id = ?");
+            s.Bind(1, static_cast<std::int64_t>(host_servers)).Bind(2, d.plan_id);
+            Run(s, "count host servers");
         }
         {
             Statement s(db_, std::string("INSERT INTO deployments(") + kDeploymentColumns +
@@ -113,17 +152,27 @@ public:
         Transaction tx(db_);
         std::string id, plan_id;
         {
+            // Per user: the oldest claimable job. Then the user with the fewest plans leased now (their jobs in
+            // progress), the least recently served (the latest claim_seq of their plans), the oldest job.
             Statement s(db_,
-                        "SELECT d.id, d.plan_id FROM deployments d JOIN plan_targets t ON t.plan_id = d.plan_id"
-                        " WHERE d.state IN ('queued', 'running') AND d.not_before <= ?"
-                        " AND (t.lease_owner = '' OR t.lease_expires_at <= ?) ORDER BY d.seq LIMIT 1");
-            s.Bind(1, now).Bind(2, now);
+                        "WITH due AS (SELECT d.owner_id, MIN(d.seq) AS first_seq FROM deployments d"
+                        " JOIN plan_targets t ON t.plan_id = d.plan_id"
+                        " WHERE d.state IN ('queued', 'running') AND d.not_before <= ?1"
+                        " AND (t.lease_owner = '' OR t.lease_expires_at <= ?1) GROUP BY d.owner_id)"
+                        " SELECT d.id, d.plan_id FROM due JOIN deployments d ON d.seq = due.first_seq"
+                        " ORDER BY (SELECT COUNT(*) FROM plan_targets r WHERE r.owner_id = due.owner_id"
+                        " AND r.lease_owner <> '' AND r.lease_expires_at > ?1),"
+                        " (SELECT MAX(r.claim_seq) FROM plan_targets r WHERE r.owner_id = due.owner_id),"
+                        " due.first_seq LIMIT 1");
+            s.Bind(1, now);
             if (!s.Step()) return std::nullopt;
             id = s.Text(0);
             plan_id = s.Text(1);
         }
         {
-            Statement s(db_, "UPDATE plan_targets SET lease_owner = ?, lease_expires_at = ? WHERE plan_id = ?");
+            Statement s(db_,
+                        "UPDATE plan_targets SET lease_owner = ?, lease_expires_at = ?,"
+                        " claim_seq = (SELECT MAX(claim_seq) + 1 FROM plan_targets) WHERE plan_id = ?");
             s.Bind(1, owner).Bind(2, lease_until).Bind(3, plan_id);
             Run(s, "take lease");
         }
@@ -298,16 +347,23 @@ public:
         WriteSteps(d);
         if (outcome.change == JobOutcome::PlanChange::Deployed) {
             Statement s(db_,
-                        "UPDATE plan_targets SET deployed = 1, revision = ?, document = ?, last_deployed_at = ?"
-                        " WHERE plan_id = ?");
-            s.Bind(1, d.revision).Bind(2, d.document).Bind(3, d.finished_at).Bind(4, d.plan_id);
+                        "UPDATE plan_targets SET deployed = 1, revision = ?, document = ?, last_deployed_at = ?,"
+                        " host_servers = ? WHERE plan_id = ?");
+            s.Bind(1, d.revision).Bind(2, d.document).Bind(3, d.finished_at);
+            s.Bind(4, static_cast<std::int64_t>(outcome.host_servers)).Bind(5, d.plan_id);
             Run(s, "mark deployed");
         } else if (outcome.change == JobOutcome::PlanChange::Destroyed) {
             Statement s(db_,
-                        "UPDATE plan_targets SET deployed = 0, state = 'null', checks = 'null', checked_at = 0"
-                        " WHERE plan_id = ?");
+                        "UPDATE plan_targets SET deployed = 0, state = 'null', checks = 'null', checked_at = 0,"
+                        " host_servers = 0 WHERE plan_id = ?");
             s.Bind(1, d.plan_id);
             Run(s, "mark destroyed");
+        }
+        {
+            // A first deploy that failed before the target kept any state started nothing on the host.
+            Statement s(db_, "UPDATE plan_targets SET host_servers = 0 WHERE plan_id = ? AND deployed = 0 AND state = 'null'");
+            s.Bind(1, d.plan_id);
+            Run(s, "release host servers");
         }
         if (outcome.light) {
             Statement s(db_, "UPDATE plan_targets SET light = ?, reason = ?, step = ?, progress = ? WHERE plan_id = ?");

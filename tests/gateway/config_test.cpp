@@ -28,6 +28,24 @@ TEST(ConfigTest, DefaultsAreValid) {
     EXPECT_EQ(out.config->site_dir, "./build/web/site");
     EXPECT_EQ(out.config->max_body_bytes, 1u << 20);
     EXPECT_EQ(out.config->token_lifetime_seconds, 7 * 24 * 3600);
+    // Fair use: far above what a real team uses (docs/api.md "Quotas").
+    EXPECT_EQ(out.config->max_plans_per_user, 1000);
+    EXPECT_EQ(out.config->max_components_per_plan, 500);
+    EXPECT_EQ(out.config->max_active_jobs_per_user, 50);
+    EXPECT_EQ(out.config->max_local_servers_per_user, 32);
+}
+
+TEST(ConfigTest, QuotasComeFromTheFileAndTheEnvironment) {
+    TempDir dir;
+    const auto file = dir.path() / "quotas.json";
+    WriteFile(file, R"({"max_plans_per_user": 7, "max_components_per_plan": 9})");
+    ConfigOutcome out = LoadConfig({"--config", file.string()},
+                                   Env{{{"CS_MAX_ACTIVE_JOBS_PER_USER", "3"}, {"CS_MAX_LOCAL_SERVERS_PER_USER", "4"}}}.Getter());
+    ASSERT_TRUE(out.config) << out.error;
+    EXPECT_EQ(out.config->max_plans_per_user, 7);
+    EXPECT_EQ(out.config->max_components_per_plan, 9);
+    EXPECT_EQ(out.config->max_active_jobs_per_user, 3);
+    EXPECT_EQ(out.config->max_local_servers_per_user, 4);
 }
 
 TEST(ConfigTest, FileThenEnvironmentThenFlags) {
@@ -70,6 +88,9 @@ TEST(ConfigTest, BadValuesAreClearErrors) {
         {{"--bogus"}, {}, "--bogus"},
         {{"--port"}, {}, "needs a value"},
         {{"--max-body-bytes", "10"}, {}, "max_body_bytes"},
+        {{}, {{"CS_MAX_PLANS_PER_USER", "0"}}, "max_plans_per_user must be between 1 and 1000000"},
+        {{}, {{"CS_MAX_LOCAL_SERVERS_PER_USER", "2000000"}}, "max_local_servers_per_user"},
+        {{}, {{"CS_MAX_ACTIVE_JOBS_PER_USER", "many"}}, "CS_MAX_ACTIVE_JOBS_PER_USER"},
         {{"--config", (dir.path() / "typo.json").string()}, {}, "unknown key \"prot\""},
         {{"--config", (dir.path() / "broken.json").string()}, {}, "not valid JSON"},
         {{"--config", (dir.path() / "huge.json").string()}, {}, "/port"},

@@ -18,9 +18,10 @@ public:
 
     bool dead() const { return dead_; }
 
-    CreateDeploymentResult CreateDeployment(const Deployment& d, const std::string& provider) override {
+    CreateDeploymentResult CreateDeployment(const Deployment& d, const std::string& provider,
+                                            const JobQuota& quota) override {
         Alive();
-        return real_.CreateDeployment(d, provider);
+        return real_.CreateDeployment(d, provider, quota);
     }
     std::optional<Deployment> GetDeployment(const std::string& owner_id, const std::string& id,
                                             bool with_events) override {

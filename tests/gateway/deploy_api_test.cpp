@@ -208,7 +208,7 @@ TEST_F(DeployApiTest, InvalidPlanIs422WithDiagnostics) {
     bad.revision = 1;
     std::get<plan::VmSpec>(bad.components[0].spec).disk.size_gib = 2;
     auto store = OpenSqliteStore(std::filesystem::path(config_.data_dir) / "cloudsketch.sqlite3");
-    store->InsertPlan({bad.id, user, bad.name, "development", 1, plan::DumpPlan(bad), now_, now_});
+    ASSERT_TRUE(store->InsertPlan({bad.id, user, bad.name, "development", 1, plan::DumpPlan(bad), now_, now_}, 0).inserted);
 
     auto r = PostJson("/v1/plan/" + bad.id + "/deploy", json::object(), token);
     ASSERT_TRUE(r);

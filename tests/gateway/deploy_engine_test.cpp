@@ -27,6 +27,7 @@ protected:
     void SetUp() override {
         store_ = OpenSqliteStore(dir_.path() / "store.sqlite3");
         ASSERT_TRUE(store_->CreateUser({"u_owner", "owner@example.com", "hash", 1}));
+        ASSERT_TRUE(store_->CreateUser({"u_other", "other@example.com", "hash", 1}));
         std::array<unsigned char, 32> key{};
         key.fill(7);
         box_.emplace(key);
@@ -46,12 +47,12 @@ protected:
         return engine;
     }
 
-    PlanRecord NewPlan(const std::string& id) {
+    PlanRecord NewPlan(const std::string& id, const std::string& owner = "u_owner") {
         plan::Plan p = plan::DefaultPlan("engine test");
         p.id = id;
         p.revision = 1;
-        PlanRecord r{id, "u_owner", p.name, "development", 1, plan::DumpPlan(p), now_, now_};
-        store_->InsertPlan(r);
+        PlanRecord r{id, owner, p.name, "development", 1, plan::DumpPlan(p), now_, now_};
+        EXPECT_TRUE(store_->InsertPlan(r, 0).inserted);
         return r;
     }
 
@@ -331,6 +332,26 @@ TEST_F(DeployEngineTest, StartHandsEveryStoredStateToItsTargetBeforeAnyJobRuns) 
     EXPECT_EQ(adopted.at("p_adopt"), R"({"port":6543,"provisions":1})");
     fake_.Release("render");
     ASSERT_TRUE(WaitState(queued, "succeeded"));
+}
+
+// One user's backlog does not hold another's single job back: with one worker, the other user's job runs
+// right after the job in progress, not after the backlog.
+TEST_F(DeployEngineTest, OneUsersBacklogDelaysAnothersJobByOneJobAtMost) {
+    auto queueing = NewEngine("gw_queue");  // never started: only queues
+    std::vector<std::string> ids;
+    for (int i = 0; i < 8; ++i) ids.push_back(Deploy(*queueing, NewPlan("p_backlog" + std::to_string(i))));
+    const std::string single = Deploy(*queueing, NewPlan("p_single", "u_other"));
+    auto engine = NewEngine("gw_one_worker", 1);
+    engine->Start();
+    ASSERT_TRUE(WaitState(single, "succeeded"));
+    for (const std::string& id : ids) ASSERT_TRUE(WaitState(id, "succeeded"));
+    std::vector<std::string> started;  // plans in the order their first step ran
+    for (const std::string& plan : fake_.PlansRun()) {
+        if (std::find(started.begin(), started.end(), plan) == started.end()) started.push_back(plan);
+    }
+    ASSERT_EQ(started.size(), 9u);
+    const auto at = std::find(started.begin(), started.end(), "p_single") - started.begin();
+    EXPECT_LE(at, 1) << "the other user's job started after " << at << " jobs of the backlog";
 }
 
 // A gateway killed as a job ends, just before or just after recording the end: the plan's state is never

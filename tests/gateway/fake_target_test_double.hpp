@@ -34,6 +34,8 @@ public:
         std::optional<deploy::DueBackup> due_backup;  // Check reports it until a backup is attempted
         std::vector<bool> backup_validates;            // the `validate` of each Backup call
         std::map<std::string, std::string> adopted;    // plan id -> the state Adopt was given (dumped)
+        int host_servers_per_postgres = 0;             // HostServers: this many per postgres component
+        std::vector<std::string> plans_run;            // the plan id of each RunStep call, in order
     };
 
     explicit FakeTargetTestDouble(std::string name = "fake")
@@ -58,6 +60,12 @@ public:
     // Check says a scheduled backup is due (as the local target does when the plan's cron fired).
     void ScheduleBackup(bool validate, const std::string& why) {
         Set([&](Script& s) { s.due_backup = deploy::DueBackup{validate, why}; });
+    }
+    // HostServers answers `n` per postgres component, as a target running servers on the gateway's host would.
+    void SetHostServersPerPostgres(int n) { Set([&](Script& s) { s.host_servers_per_postgres = n; }); }
+    std::vector<std::string> PlansRun() {
+        std::lock_guard lock(script_->mutex);
+        return script_->plans_run;
     }
     std::vector<bool> BackupValidates() {
         std::lock_guard lock(script_->mutex);
@@ -93,6 +101,10 @@ public:
 
     deploy::StepResult RunStep(deploy::Step step, deploy::StepContext& ctx) override {
         const std::string name(deploy::ToString(step));
+        {
+            std::lock_guard lock(script_->mutex);
+            script_->plans_run.push_back(ctx.plan_id);
+        }
         Record(name, ctx);
         {
             std::unique_lock lock(script_->mutex);
@@ -172,6 +184,13 @@ public:
         }
         script_->changed.notify_all();
         return {};
+    }
+
+    int HostServers(const plan::Plan& plan) const override {
+        int postgres = 0;
+        for (const plan::Component& c : plan.components) postgres += c.IsPostgres() ? 1 : 0;
+        std::lock_guard lock(script_->mutex);
+        return postgres * script_->host_servers_per_postgres;
     }
 
     deploy::ConnectionInfo Connection(const nlohmann::json& state) const override {

@@ -274,7 +274,7 @@ void Engine::Unhold(const std::string& plan_id) {
 
 // [SECTION] requests
 
-JobRequest Engine::Deploy(const PlanRecord& plan, const plan::Plan& parsed) {
+JobRequest Engine::Deploy(const PlanRecord& plan, const plan::Plan& parsed, const JobLimits& limits) {
     const std::string& provider = parsed.cloud.provider;
     if (!Serves(provider)) {
         JobRequest r;
@@ -292,10 +292,11 @@ JobRequest Engine::Deploy(const PlanRecord& plan, const plan::Plan& parsed) {
         return r;
     }
     const bool redeploy = existing && existing->deployed;
-    return Enqueue(plan, redeploy ? "redeploy" : "deploy", provider, json::object(), DeploySteps());
+    const JobQuota quota{limits.max_active_jobs, TargetFor(provider)->HostServers(parsed), limits.max_host_servers};
+    return Enqueue(plan, redeploy ? "redeploy" : "deploy", provider, json::object(), DeploySteps(), quota);
 }
 
-JobRequest Engine::Destroy(const PlanRecord& plan, bool final_backup) {
+JobRequest Engine::Destroy(const PlanRecord& plan, bool final_backup, const JobLimits& limits) {
     const auto existing = store_.GetPlanTarget(plan.id);
     // A failed first deployment can leave resources (state not null): destroy cleans those up too.
     if (!existing || (!existing->deployed && existing->state == "null")) {
@@ -309,10 +310,11 @@ JobRequest Engine::Destroy(const PlanRecord& plan, bool final_backup) {
         deployed.document = existing->document;
         deployed.revision = existing->revision;
     }
-    return Enqueue(deployed, "destroy", existing->provider, {{"final_backup", final_backup}}, {"destroy"});
+    return Enqueue(deployed, "destroy", existing->provider, {{"final_backup", final_backup}}, {"destroy"},
+                   JobQuota{limits.max_active_jobs, 0, 0});
 }
 
-JobRequest Engine::Backup(const PlanRecord& plan, bool validate) {
+JobRequest Engine::Backup(const PlanRecord& plan, bool validate, const JobLimits& limits) {
     const auto existing = store_.GetPlanTarget(plan.id);
     if (!existing || !existing->deployed) {
         JobRequest r;
@@ -323,11 +325,12 @@ JobRequest Engine::Backup(const PlanRecord& plan, bool validate) {
     PlanRecord deployed = plan;
     deployed.document = existing->document;
     deployed.revision = existing->revision;
-    return Enqueue(deployed, "backup", existing->provider, {{"validate", validate}}, {"backup"});
+    return Enqueue(deployed, "backup", existing->provider, {{"validate", validate}}, {"backup"},
+                   JobQuota{limits.max_active_jobs, 0, 0});
 }
 
 JobRequest Engine::Enqueue(const PlanRecord& plan, std::string kind, std::string provider, json options,
-                           std::vector<std::string> steps, std::string why) {
+                           std::vector<std::string> steps, const JobQuota& quota, std::string why) {
     JobRequest r;
     Deployment& d = r.deployment;
     d.id = RandomId("d_");
@@ -339,7 +342,7 @@ JobRequest Engine::Enqueue(const PlanRecord& plan, std::string kind, std::string
     d.options = options.dump();
     d.created_at = options_.clock();
     for (std::string& name : steps) d.steps.push_back({std::move(name)});
-    const CreateDeploymentResult created = store_.CreateDeployment(d, provider);
+    const CreateDeploymentResult created = store_.CreateDeployment(d, provider, quota);
     switch (created.status) {
         case CreateDeploymentResult::Status::NoPlan:
             r.outcome = JobRequest::Outcome::NotFound;
@@ -349,6 +352,25 @@ JobRequest Engine::Enqueue(const PlanRecord& plan, std::string kind, std::string
             r.outcome = JobRequest::Outcome::Busy;
             r.message = "Deployment " + created.active_id + " of this plan is still queued or running; wait for it "
                         "to finish (GET /v1/deployments/" + created.active_id + ").";
+            return r;
+        case CreateDeploymentResult::Status::TooManyJobs:
+            r.outcome = JobRequest::Outcome::QuotaExceeded;
+            r.quota = "active_jobs_per_user";
+            r.limit = created.limit;
+            r.in_use = created.in_use;
+            r.message = "You have " + std::to_string(created.in_use) + " deployments, destroys or backups queued or "
+                        "running, the most this gateway runs for one user at a time (" + std::to_string(created.limit) +
+                        "); wait for one to finish, then ask again.";
+            return r;
+        case CreateDeploymentResult::Status::TooManyHostServers:
+            r.outcome = JobRequest::Outcome::QuotaExceeded;
+            r.quota = "local_servers_per_user";
+            r.limit = created.limit;
+            r.in_use = created.in_use;
+            r.message = "This deployment would run " + std::to_string(quota.host_servers) + " PostgreSQL server" +
+                        (quota.host_servers == 1 ? "" : "s") + " on this machine, and your plans already run or hold " +
+                        std::to_string(created.in_use) + " of the " + std::to_string(created.limit) +
+                        " this gateway allows one user; destroy a local deployment or use fewer replicas.";
             return r;
         case CreateDeploymentResult::Status::Created:
             break;
@@ -451,6 +473,7 @@ void Engine::RunJob(Deployment d) {
     } cleanup{this, d.plan_id, password};
 
     const bool is_deploy = d.kind == "deploy" || d.kind == "redeploy";
+    int host_servers = 0;  // what the deployed revision runs on this host, once known (fair-use quota)
     const std::size_t n = std::max<std::size_t>(1, d.steps.size());
     const bool was_waiting = d.not_before != 0;
     d.not_before = 0;
@@ -472,6 +495,7 @@ void Engine::RunJob(Deployment d) {
             said("error", d.error);
         } else if (is_deploy) {
             outcome.change = JobOutcome::PlanChange::Deployed;
+            outcome.host_servers = host_servers;
             outcome.light = PlanLight{"green", "Revision " + std::to_string(d.revision) + " deployed.", "", 0};
             said("info", Capitalised(d.kind) + " of revision " + std::to_string(d.revision) + " succeeded.");
         } else if (d.kind == "destroy") {
@@ -500,6 +524,7 @@ void Engine::RunJob(Deployment d) {
                                      "\" runs on this gateway any more; start it with that target enabled.");
         }
         if (!parsed.plan) return finish(false, "The plan revision being deployed could not be read.");
+        host_servers = target->HostServers(*parsed.plan);
 
         std::string sealed = row->sealed_secret;
         if (sealed.empty()) {
@@ -695,7 +720,8 @@ int Engine::MonitorOnce() {
                 deployed.document = row->document;
                 const JobRequest job = Enqueue(deployed, "backup", row->provider,
                                                {{"validate", health.backup_due->validate}, {"scheduled", true}},
-                                               {"backup"}, health.backup_due->why.empty() ? "scheduled" : health.backup_due->why);
+                                               {"backup"}, JobQuota{},
+                                               health.backup_due->why.empty() ? "scheduled" : health.backup_due->why);
                 if (job.outcome == JobRequest::Outcome::Queued) queued_backup = true;
             }
             const PlanLight light = LightFromHealth(health, password);

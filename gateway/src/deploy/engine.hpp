@@ -55,11 +55,22 @@ struct PlanStatus {
     nlohmann::json checks;  // the monitor's last Health.checks (null before the first check)
 };
 
+// Fair-use limits on the jobs a user asks for (Config max_active_jobs_per_user, max_local_servers_per_user;
+// docs/api.md "Quotas"); 0 = no limit. Jobs the engine queues itself (scheduled backups) have none.
+struct JobLimits {
+    int max_active_jobs = 0;   // the user's queued + running jobs
+    int max_host_servers = 0;  // the user's servers on the gateway's own host (Target::HostServers), all plans
+};
+
 // What asking for a job gives.
 struct JobRequest {
-    enum class Outcome { Queued, Busy, NotFound, NoTarget, NotDeployed } outcome = Outcome::NotFound;
+    enum class Outcome { Queued, Busy, NotFound, NoTarget, NotDeployed, QuotaExceeded } outcome = Outcome::NotFound;
     Deployment deployment;  // Queued: the new job
     std::string message;    // otherwise: plain language for the API
+    // QuotaExceeded: which ("active_jobs_per_user" | "local_servers_per_user"), its limit and the use now.
+    std::string quota;
+    int limit = 0;
+    int in_use = 0;
 };
 
 class Engine {
@@ -85,12 +96,13 @@ public:
     void Shutdown();
 
     // Queues a deploy (or a redeploy when something is deployed) of `plan` at its current revision.
-    // `parsed` has passed plan::Validate. Busy when a job of the plan is queued or running.
-    JobRequest Deploy(const PlanRecord& plan, const plan::Plan& parsed);
+    // `parsed` has passed plan::Validate. Busy when a job of the plan is queued or running; QuotaExceeded
+    // when it would pass one of `limits` (checked and queued in one store transaction).
+    JobRequest Deploy(const PlanRecord& plan, const plan::Plan& parsed, const JobLimits& limits = {});
     // Queues a destroy (after a last backup when `final_backup`). NotDeployed when nothing is there.
-    JobRequest Destroy(const PlanRecord& plan, bool final_backup);
+    JobRequest Destroy(const PlanRecord& plan, bool final_backup, const JobLimits& limits = {});
     // Queues a backup (and its validation when `validate`). NotDeployed when nothing is deployed.
-    JobRequest Backup(const PlanRecord& plan, bool validate);
+    JobRequest Backup(const PlanRecord& plan, bool validate, const JobLimits& limits = {});
 
     std::optional<Deployment> Get(const std::string& owner_id, const std::string& deployment_id);
     std::vector<Deployment> List(const std::string& owner_id, const std::string& plan_id, int limit = 50);
@@ -116,7 +128,7 @@ private:
 
     // `why`, when given, ends the "queued" event ("Backup of revision 3 queued: scheduled, ...").
     JobRequest Enqueue(const PlanRecord& plan, std::string kind, std::string provider, nlohmann::json options,
-                       std::vector<std::string> steps, std::string why = "");
+                       std::vector<std::string> steps, const JobQuota& quota, std::string why = "");
     void AdoptStoredState();
     void WorkerLoop();
     void HeartbeatLoop();

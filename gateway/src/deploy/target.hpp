@@ -136,6 +136,14 @@ public:
         return {};
     }
 
+    // How many servers `plan` runs on the gateway's own host once deployed (the local target: one per
+    // PostgreSQL primary and replica); the engine counts them against the owner's fair-use quota. 0 for a
+    // cloud, whose servers run in the user's own account.
+    virtual int HostServers(const plan::Plan& plan) const {
+        (void)plan;
+        return 0;
+    }
+
     // Connection details from the stored state (empty endpoints when nothing is deployed).
     virtual ConnectionInfo Connection(const nlohmann::json& state) const = 0;
 };

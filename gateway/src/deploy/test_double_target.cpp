@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -57,6 +58,17 @@ public:
         Record(ctx.plan_id, "destroy");
         ctx.state = nullptr;
         return StepResult::Done();
+    }
+
+    // As the local target it stands in for counts them: one per PostgreSQL primary and replica.
+    int HostServers(const plan::Plan& plan) const override {
+        int servers = 0;
+        for (const plan::Component& c : plan.components) {
+            if (!c.IsPostgres()) continue;
+            const auto& pg = std::get<plan::PostgresSpec>(c.spec);
+            servers += 1 + (pg.topology == plan::Topology::PrimaryReplicas ? std::max(0, pg.replicas) : 0);
+        }
+        return servers;
     }
 
     ConnectionInfo Connection(const nlohmann::json& state) const override {

@@ -55,6 +55,8 @@ public:
     StepResult Backup(StepContext& ctx, bool validate) override;
     StepResult Destroy(StepContext& ctx, bool final_backup) override;
     ConnectionInfo Connection(const nlohmann::json& state) const override;
+    // One per PostgreSQL primary and replica of the plan.
+    int HostServers(const plan::Plan& plan) const override;
     // Re-locks the port of every server in `state` (also stopped and removed ones), so that no deployment
     // started by this gateway process can be handed a port a stored deployment owns.
     std::vector<std::string> Adopt(const std::string& plan_id, const nlohmann::json& state) override;

@@ -61,6 +61,14 @@ LocalTarget::LocalTarget(LocalTargetOptions options)
     }
 }
 
+int LocalTarget::HostServers(const plan::Plan& plan) const {
+    int servers = 0;
+    for (std::size_t i = 0; i < plan.components.size(); ++i) {
+        if (const plan::PostgresSpec* pg = PostgresAt(plan, i)) servers += 1 + DesiredReplicas(*pg);
+    }
+    return servers;
+}
+
 StepResult LocalTarget::RunStep(Step step, StepContext& ctx) {
     if (!setup_error_.empty()) return StepResult::Failed(setup_error_);
     try {
