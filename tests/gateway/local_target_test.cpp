@@ -101,6 +101,7 @@ protected:
         const std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
         options.port_first = kTargetTestPorts + static_cast<int>(std::hash<std::string>{}(name) % 100) * 20;
         options.port_last = options.port_first + 19;
+        options_ = options;
         target_ = gw::deploy::MakeLocalTarget(options);
     }
     void TearDown() override {
@@ -167,6 +168,7 @@ protected:
     }
 
     fs::path temp_;
+    gw::deploy::LocalTargetOptions options_;  // target_'s
     std::unique_ptr<gw::deploy::Target> target_;
     std::list<Deployment> deployments_;
 };
@@ -364,6 +366,63 @@ TEST_F(LocalTargetTest, APortTakenBeforeTheServerStartsFailsWithThatReason) {
     EXPECT_EQ(r.kind, StepResult::Kind::Failed);
     EXPECT_NE(r.error.find("did not start on port " + std::to_string(Port(d))), std::string::npos) << r.error;
     EXPECT_NE(r.error.find("Address already in use"), std::string::npos) << r.error;
+}
+
+// What the machine gives: a plan whose servers' VM memory does not fit next to the other deployments', or
+// that finds no free port, fails its provision step with the reason and the fix, before anything starts;
+// a destroy gives the memory back, a restarted gateway counts the stored deployments again (Adopt), and
+// the ports of a provision that failed part-way are not lost.
+TEST_F(LocalTargetTest, TheMachinesMemoryAndPortsCapWhatPlansGetWithAClearFailedStep) {
+    auto run = [](gw::deploy::Target& target, Deployment& d, Step step) {
+        auto ctx = d.Context();
+        return target.RunStep(step, ctx);
+    };
+    gw::deploy::LocalTargetOptions six_gib = options_;
+    six_gib.machine_memory_bytes = std::int64_t{6} << 30;
+    six_gib.memory_overcommit = 1.0;
+    auto target = gw::deploy::MakeLocalTarget(six_gib);
+    Deployment& a = NewPlan("p_mem_a");  // one server on a 4 GiB VM
+    Deployment& b = NewPlan("p_mem_b");
+    for (Deployment* d : {&a, &b}) ASSERT_EQ(run(*target, *d, Step::Render).kind, StepResult::Kind::Done) << d->Events();
+    ASSERT_EQ(run(*target, a, Step::Provision).kind, StepResult::Kind::Done) << a.Events();
+
+    StepResult refused = run(*target, b, Step::Provision);
+    EXPECT_EQ(refused.kind, StepResult::Kind::Failed);
+    EXPECT_NE(refused.error.find("this machine has 6.0 GiB of memory"), std::string::npos) << refused.error;
+    EXPECT_NE(refused.error.find("1 other deployment takes 4.0 GiB and this plan needs 4.0 GiB for its 1 server"),
+              std::string::npos) << refused.error;
+    EXPECT_NE(refused.error.find("destroy a local deployment"), std::string::npos) << refused.error;
+    EXPECT_EQ(target->Connection(b.state).endpoints.size(), 0u) << "no port was taken";
+
+    {
+        auto ctx = a.Context();
+        ASSERT_EQ(target->Destroy(ctx, false).kind, StepResult::Kind::Done);
+    }
+    ASSERT_EQ(run(*target, b, Step::Provision).kind, StepResult::Kind::Done) << b.Events();
+    EXPECT_EQ(b.state.value("memory_bytes", std::int64_t{0}), std::int64_t{4} << 30);
+    target.reset();
+
+    // The next gateway process counts b from its stored state before any new plan is provisioned.
+    auto restarted = gw::deploy::MakeLocalTarget(six_gib);
+    EXPECT_TRUE(restarted->Adopt("p_mem_b", b.state).empty());
+    ASSERT_EQ(run(*restarted, a, Step::Render).kind, StepResult::Kind::Done);
+    EXPECT_EQ(run(*restarted, a, Step::Provision).kind, StepResult::Kind::Failed);
+    restarted.reset();
+
+    // One port for a primary and a replica: the step fails saying so, and the one port it did take is not
+    // lost (a single server fits afterwards).
+    gw::deploy::LocalTargetOptions one_port = options_;
+    one_port.port_first = one_port.port_last = options_.port_first + 19;
+    auto narrow = gw::deploy::MakeLocalTarget(one_port);
+    Deployment& pair = NewPlan("p_pair", 1);
+    Deployment& single = NewPlan("p_single");
+    for (Deployment* d : {&pair, &single}) ASSERT_EQ(run(*narrow, *d, Step::Render).kind, StepResult::Kind::Done);
+    refused = run(*narrow, pair, Step::Provision);
+    EXPECT_EQ(refused.kind, StepResult::Kind::Failed);
+    EXPECT_NE(refused.error.find("no free port between " + std::to_string(one_port.port_first)), std::string::npos)
+        << refused.error;
+    EXPECT_NE(refused.error.find("destroy one to free its ports"), std::string::npos) << refused.error;
+    EXPECT_EQ(run(*narrow, single, Step::Provision).kind, StepResult::Kind::Done) << single.Events();
 }
 
 // Two gateways on one host draw ports from the same range: a port reserved by one PortLocks is never

@@ -302,6 +302,7 @@ StepResult LocalTarget::Destroy(StepContext& ctx, bool final_backup) {
         }
         ctx.state = nullptr;
         ctx.save();
+        ReleaseMemory(ctx.plan_id);
     } catch (const std::exception& e) {
         return StepResult::Failed(std::string("destroy failed: ") + e.what());
     }

@@ -3,15 +3,18 @@
 // local_target.cpp (the deployment steps), local_server.cpp (one PostgreSQL server: folders, initdb,
 // configuration, start/stop, ports), local_backup.cpp (backups, validation, health checks, destroy).
 //
-// State (the target's JSON memory for one plan; no secrets in it):
+// State (the target's JSON memory for one plan; no secrets in it; "memory_bytes": what its servers' VMs
+// take of the machine's memory budget, see LocalTargetOptions):
 //   {"components": [{"id": "db", "version": "15", "bin": "/usr/lib/postgresql/15/bin", "dir": "<root>/<plan>/db",
 //                    "servers": [{"name": "primary", "role": "primary", "port": 25432},
 //                                {"name": "replica-1", "role": "replica", "port": 25433}],
 //                    "removed": [{"name": "replica-2", "port": 25434}],      // to stop and drop (re-deploy)
 //                    "backup": {"last_at": ms, "last_ok": true, "last_error": "", "last_name": "...",
 //                               "validation": {"at": ms, "ok": true, "error": ""}}}],
-//    "deployed_at": ms}
+//    "memory_bytes": 8589934592, "deployed_at": ms}
+#include <cstdint>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -44,6 +47,9 @@ struct Server {
 // ctx.secrets needs storing: the superuser's (TCP, for the gateway's own queries and base backups)
 // and the replication role's.
 std::string SuperuserPassword(const Secrets& secrets);
+// The memory of the "VM" `pg` runs on, as its configuration is tuned for: the plan's VM size, at most this
+// machine's physical memory (the machine's memory when the VM's size is unknown).
+std::int64_t ServerMemoryBytes(const plan::Plan& plan, const plan::PostgresSpec& pg);
 std::string ReplicationPassword(const Secrets& secrets);
 
 class LocalTarget final : public Target {
@@ -77,6 +83,10 @@ public:
     // A loopback port no process on this host has reserved or bound; 0 when none (`why`: a lock problem).
     int ReservePort(const std::set<int>& also_taken, std::string* why = nullptr);
     void ReleasePort(int port);
+    // Books `bytes` of the machine's memory budget for the plan's servers, replacing what it had booked;
+    // "" when it fits, otherwise why not in words (the plan's step fails with it).
+    std::string ReserveMemory(const std::string& plan_id, std::int64_t bytes, int servers);
+    void ReleaseMemory(const std::string& plan_id);
     std::string MakeDir(const fs::path& dir) const;            // mkdir -p, 0700, owned by the server user; "" or error
     std::string WriteFile(const fs::path& file, const std::string& text) const;  // 0600, owned by the server user
     // A new cluster with its TLS certificate (server.key/.crt, made while initdb runs) in server.data.
@@ -105,6 +115,10 @@ public:
     std::string setup_error_;   // why this host cannot run the target (no such user), or ""
 private:
     PortLocks ports_;  // reservations shared with every process on this host (flock per port)
+    // Memory booked per plan (from Provision, and from stored state by Adopt), in this process: two gateways
+    // on one host each keep their own budget.
+    std::mutex memory_mutex_;
+    std::map<std::string, std::int64_t> memory_;
 };
 
 // Finds the postgres component at `index` in the plan's components; nullptr when it is not one.

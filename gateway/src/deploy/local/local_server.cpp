@@ -72,6 +72,10 @@ plan::HostFacts HostFactsFor(const plan::Plan& plan, const plan::PostgresSpec& p
 
 }  // namespace
 
+std::int64_t ServerMemoryBytes(const plan::Plan& plan, const plan::PostgresSpec& pg) {
+    return HostFactsFor(plan, pg).memory_kb * 1024;
+}
+
 std::string SuperuserPassword(const Secrets& secrets) { return DerivedPassword(secrets, "cloudsketch-local-superuser"); }
 std::string ReplicationPassword(const Secrets& secrets) { return DerivedPassword(secrets, "cloudsketch-local-replication"); }
 
@@ -137,12 +141,60 @@ int LocalTarget::ReservePort(const std::set<int>& also_taken, std::string* why) 
 
 void LocalTarget::ReleasePort(int port) { ports_.Release(port); }
 
+namespace {
+
+std::string GiB(std::int64_t bytes) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f GiB", static_cast<double>(bytes) / (1024.0 * 1024 * 1024));
+    return text;
+}
+
+}  // namespace
+
+std::string LocalTarget::ReserveMemory(const std::string& plan_id, std::int64_t bytes, int servers) {
+    std::int64_t machine = options_.machine_memory_bytes;
+    if (machine <= 0) {
+        const long pages = sysconf(_SC_PHYS_PAGES);
+        const long page_size = sysconf(_SC_PAGE_SIZE);
+        machine = pages > 0 && page_size > 0 ? std::int64_t(pages) * page_size : std::int64_t{4} << 30;
+    }
+    const auto budget = static_cast<std::int64_t>(static_cast<double>(machine) * options_.memory_overcommit);
+    std::lock_guard lock(memory_mutex_);
+    std::int64_t others = 0;
+    int plans = 0;
+    for (const auto& [id, booked] : memory_) {
+        if (id == plan_id) continue;
+        others += booked;
+        ++plans;
+    }
+    if (others + bytes > budget) {
+        char factor[16];
+        std::snprintf(factor, sizeof factor, "%g", options_.memory_overcommit);
+        return "this machine has " + GiB(machine) + " of memory, and its local deployments may together run VMs of " +
+               factor + "x that (" + GiB(budget) + "); " + std::to_string(plans) + " other deployment" +
+               (plans == 1 ? " takes " : "s take ") + GiB(others) + " and this plan needs " + GiB(bytes) + " for its " +
+               std::to_string(servers) + " server" + (servers == 1 ? "" : "s") +
+               ": destroy a local deployment, or give this plan smaller VMs or fewer replicas";
+    }
+    memory_[plan_id] = bytes;
+    return {};
+}
+
+void LocalTarget::ReleaseMemory(const std::string& plan_id) {
+    std::lock_guard lock(memory_mutex_);
+    memory_.erase(plan_id);
+}
+
 std::vector<std::string> LocalTarget::Adopt(const std::string& plan_id, const nlohmann::json& state) {
     // A port lock lives as long as the process that took it, but a deployment's port is its own for as
     // long as the store says so. A server still running keeps its port bound (the bind probe skips it);
     // a stopped one holds nothing, so without this its port could go to another plan, which would then
     // either fail to start or keep this plan's server from starting again.
     std::vector<std::string> problems;
+    if (state.is_object() && state.value("memory_bytes", std::int64_t{0}) > 0) {
+        std::lock_guard lock(memory_mutex_);
+        memory_[plan_id] = state.value("memory_bytes", std::int64_t{0});
+    }
     if (!state.is_object() || !state.contains("components") || !state["components"].is_array()) return problems;
     for (const nlohmann::json& c : state["components"]) {
         for (const char* list : {"servers", "removed"}) {

@@ -146,6 +146,27 @@ StepResult LocalTarget::Provision(StepContext& ctx) {
                                       "; make the folders above it traversable (chmod o+x) or choose another data folder");
         }
     }
+    // The machine's memory first (LocalTargetOptions): a plan that does not fit fails here, before it
+    // takes a port or starts anything, instead of pushing the machine into swap or the OOM killer.
+    std::int64_t memory = 0;
+    const int server_count = HostServers(ctx.plan);
+    for (std::size_t i = 0; i < ctx.plan.components.size(); ++i) {
+        if (const plan::PostgresSpec* pg = PostgresAt(ctx.plan, i)) {
+            memory += (1 + DesiredReplicas(*pg)) * ServerMemoryBytes(ctx.plan, *pg);
+        }
+    }
+    if (std::string e = ReserveMemory(ctx.plan_id, memory, server_count); !e.empty()) return StepResult::Failed(e);
+    if (!ctx.state.is_object()) ctx.state = nlohmann::json::object();
+    ctx.state["memory_bytes"] = memory;
+    // Ports taken by this run and not yet remembered in state go back if the step fails part-way.
+    std::vector<int> fresh_ports;
+    struct GiveBack {
+        LocalTarget* target;
+        std::vector<int>& ports;
+        ~GiveBack() {
+            for (int port : ports) target->ReleasePort(port);
+        }
+    } give_back{this, fresh_ports};
     for (std::size_t i = 0; i < ctx.plan.components.size(); ++i) {
         const plan::PostgresSpec* pg = PostgresAt(ctx.plan, i);
         if (pg == nullptr) continue;
@@ -169,9 +190,12 @@ StepResult LocalTarget::Provision(StepContext& ctx) {
                 if (port == 0) {
                     return StepResult::Failed("no free port between " + std::to_string(options_.port_first) + " and " +
                                               std::to_string(options_.port_last) + " on 127.0.0.1" +
-                                              (why.empty() ? "" : " (" + why + ")"));
+                                              (why.empty() ? ": local deployments on this machine hold them all; "
+                                                             "destroy one to free its ports"
+                                                           : " (" + why + ")"));
                 }
                 taken.insert(port);
+                fresh_ports.push_back(port);
                 server = {{"name", name}, {"role", r == 0 ? "primary" : "replica"}, {"port", port}};
                 ctx.event("info", ctx.plan.components[i].id + "/" + name + ": port " + std::to_string(port));
             }
@@ -184,6 +208,7 @@ StepResult LocalTarget::Provision(StepContext& ctx) {
         }
         c["servers"] = servers;
         ctx.save();  // the ports are ours before any server binds them
+        fresh_ports.clear();  // remembered now: destroy gives them back
     }
     return StepResult::Done();
 }

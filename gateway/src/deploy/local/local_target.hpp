@@ -3,6 +3,7 @@
 // `root`, run with Debian's PostgreSQL binaries as an unprivileged user, configured with exactly the
 // postgresql.conf and pg_hba.conf the cloud bootstraps write (plan/server_config.hpp).
 // docs/deploy.md ("Local target") describes what each step does.
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -21,6 +22,14 @@ struct LocalTargetOptions {
     // The system user PostgreSQL runs as when the gateway runs as root (initdb refuses root). Ignored when
     // the gateway is not root: the servers then run as the gateway's own user.
     std::string run_as_user = "postgres";
+    // What this machine gives all local deployments together, so that no plan (or user, or gateway
+    // accepting plans from the internet) can exhaust it: the servers' VM memory (each as it is tuned: the
+    // plan's VM size, at most this machine's memory) adds up to at most `memory_overcommit` times the
+    // machine's memory. PostgreSQL takes about a quarter of its VM's memory as shared_buffers when it
+    // starts, so 4 keeps the servers' shared buffers together within the machine's memory; the rest of a
+    // VM's memory (work_mem, the page cache) is only used under load. Ports: [port_first, port_last] above.
+    double memory_overcommit = 4.0;
+    std::int64_t machine_memory_bytes = 0;  // 0 = this machine's physical memory; tests set a small one
 };
 
 // A target serving cloud.provider "local". Never fails to construct; problems (no PostgreSQL installed,
