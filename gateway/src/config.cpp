@@ -120,6 +120,20 @@ const std::vector<Setting>& Settings() {
          IntField(&Config::max_local_servers_per_user, "max_local_servers_per_user")},
         {"enable_test_double_target", nullptr, "--enable-test-double-target",
          BoolField(&Config::enable_test_double_target, "enable_test_double_target")},
+        {"http_workers", "CS_HTTP_WORKERS", "--http-workers", IntField(&Config::http_workers, "http_workers")},
+        {"max_connections", "CS_MAX_CONNECTIONS", nullptr, IntField(&Config::max_connections, "max_connections")},
+        {"max_connections_per_client", "CS_MAX_CONNECTIONS_PER_CLIENT", nullptr,
+         IntField(&Config::max_connections_per_client, "max_connections_per_client")},
+        {"header_timeout_seconds", "CS_HEADER_TIMEOUT_SECONDS", nullptr,
+         IntField(&Config::header_timeout_seconds, "header_timeout_seconds")},
+        {"body_timeout_seconds", "CS_BODY_TIMEOUT_SECONDS", nullptr,
+         IntField(&Config::body_timeout_seconds, "body_timeout_seconds")},
+        {"idle_timeout_seconds", "CS_IDLE_TIMEOUT_SECONDS", nullptr,
+         IntField(&Config::idle_timeout_seconds, "idle_timeout_seconds")},
+        {"write_timeout_seconds", "CS_WRITE_TIMEOUT_SECONDS", nullptr,
+         IntField(&Config::write_timeout_seconds, "write_timeout_seconds")},
+        {"max_buffered_bytes", "CS_MAX_BUFFERED_BYTES", nullptr,
+         IntField(&Config::max_buffered_bytes, "max_buffered_bytes")},
         {"trusted_proxies", nullptr, nullptr,
          [](Config& c, const json& v) -> std::string {
              if (!v.is_array()) return "trusted_proxies must be an array of addresses.";
@@ -249,6 +263,19 @@ std::string ValidateConfig(const Config& c) {
     if (c.max_body_bytes < 1024 || c.max_body_bytes > (std::size_t{256} << 20)) {
         return "max_body_bytes must be between 1024 and 268435456; got " + std::to_string(c.max_body_bytes) + ".";
     }
+    if (c.http_workers < 1 || c.http_workers > 256) return "http_workers must be between 1 and 256.";
+    if (c.max_connections < 16) return "max_connections must be at least 16.";
+    if (c.max_connections_per_client < 1) return "max_connections_per_client must be at least 1.";
+    for (const auto& [name, seconds] : {std::pair{"header_timeout_seconds", c.header_timeout_seconds},
+                                        std::pair{"body_timeout_seconds", c.body_timeout_seconds},
+                                        std::pair{"idle_timeout_seconds", c.idle_timeout_seconds},
+                                        std::pair{"write_timeout_seconds", c.write_timeout_seconds}}) {
+        if (seconds < 1 || seconds > 3600) return std::string(name) + " must be between 1 and 3600.";
+    }
+    if (c.max_buffered_bytes < 4 * c.max_body_bytes) {
+        return "max_buffered_bytes must be at least 4 times max_body_bytes (" + std::to_string(4 * c.max_body_bytes) +
+               "); got " + std::to_string(c.max_buffered_bytes) + ".";
+    }
     if (c.token_lifetime_seconds < 1 || c.token_lifetime_seconds > 366LL * 24 * 3600) {
         return "token_lifetime_seconds must be between 1 and one year.";
     }
@@ -279,23 +306,36 @@ std::string ValidateConfig(const Config& c) {
 }
 
 std::string Usage() {
+    // The key and variable lists come from the settings table, so a new setting cannot be left out of the help.
+    auto wrapped = [](const std::string& lead, const std::vector<std::string>& items, const std::string& tail) {
+        std::string out;
+        std::string line = lead;
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            const std::string item = items[i] + (i + 1 < items.size() ? ", " : tail);
+            if (line.size() + item.size() > 104) {
+                while (!line.empty() && line.back() == ' ') line.pop_back();
+                out += line + "\n";
+                line.clear();
+            }
+            line += item;
+        }
+        return out + line + "\n";
+    };
+    std::vector<std::string> keys;
+    std::vector<std::string> envs;
+    for (const Setting& s : Settings()) {
+        keys.emplace_back(s.key);
+        if (s.env) envs.emplace_back(s.env);
+    }
     return "Usage: cs-gateway [--config FILE] [--port N] [--bind ADDR] [--data-dir DIR] [--site-dir DIR]\n"
-           "                  [--max-body-bytes N] [--deploy-workers N] [--secret-key-file FILE]\n"
+           "                  [--max-body-bytes N] [--deploy-workers N] [--http-workers N] [--secret-key-file FILE]\n"
            "                  [--default-provider aws|azure|gcp|local]\n"
            "Serves the CloudSketch web app and its JSON API (docs/api.md).\n"
            "  --port 0 picks a free port; the startup line says which.\n"
            "Settings come from, in increasing precedence: a JSON file (--config FILE or CS_CONFIG, else\n"
-           "<data-dir>/gateway.json if present; keys: bind, port, data_dir, site_dir, max_body_bytes,\n"
-           "token_lifetime_seconds, login_failures_per_email, login_failures_per_ip, login_window_seconds,\n"
-           "trusted_proxies, deploy_workers, monitor_interval_seconds, deploy_lease_seconds, secret_key_file,\n"
-           "default_provider, max_plans_per_user, max_components_per_plan, max_active_jobs_per_user,\n"
-           "max_local_servers_per_user),\n"
-           "the environment (CS_BIND, CS_PORT, CS_DATA_DIR, CS_SITE_DIR, CS_MAX_BODY_BYTES,\n"
-           "CS_TOKEN_LIFETIME_SECONDS, CS_LOGIN_FAILURES_PER_EMAIL, CS_LOGIN_FAILURES_PER_IP,\n"
-           "CS_LOGIN_WINDOW_SECONDS, CS_DEPLOY_WORKERS, CS_MONITOR_INTERVAL_SECONDS, CS_DEPLOY_LEASE_SECONDS,\n"
-           "CS_SECRET_KEY_FILE, CS_DEFAULT_PROVIDER, CS_MAX_PLANS_PER_USER, CS_MAX_COMPONENTS_PER_PLAN,\n"
-           "CS_MAX_ACTIVE_JOBS_PER_USER, CS_MAX_LOCAL_SERVERS_PER_USER) and the flags above. Bad settings exit\n"
-           "with status 2.\n"
+           "<data-dir>/gateway.json if present), the environment and the flags above. Bad settings exit with\n"
+           "status 2.\n" +
+           wrapped("File keys: ", keys, ".") + wrapped("Environment: ", envs, ".") +
            "The secret key file (default <data-dir>/secret.key) is created with 32 random bytes, mode 0600,\n"
            "on first start; keep it with the database: sealed secrets cannot be opened without it.\n"
            "  --enable-test-double-target  TESTS ONLY: a scripted fake target stands in for \"local\".\n";

@@ -21,6 +21,15 @@ struct Config {
     int login_failures_per_ip = 20;        // ... and per client address
     int login_window_seconds = 900;
     std::vector<std::string> trusted_proxies;  // X-Forwarded-For is believed only from these addresses
+    // The connection front (docs/http-front.md): what a client may hold and for how long.
+    int http_workers = 16;                 // threads serving whole requests (handlers may wait on the store)
+    int max_connections = 10000;           // open client connections in all (lowered to what RLIMIT_NOFILE allows)
+    int max_connections_per_client = 1024; // per IPv4 address or IPv6 /64; trusted_proxies are exempt
+    int header_timeout_seconds = 10;       // a request head (and a new connection's first) must arrive within this
+    int body_timeout_seconds = 30;         // a request body within this after its head
+    int idle_timeout_seconds = 60;         // a kept-alive connection may wait this long for its next request
+    int write_timeout_seconds = 30;        // a client must keep taking a response within this
+    std::size_t max_buffered_bytes = std::size_t{256} << 20;  // request/response bytes held for all clients
     // Deployments (docs/deploy.md).
     int deploy_workers = 2;                // job threads of the deploy engine (1..64)
     int monitor_interval_seconds = 15;     // the monitor checks every deployed plan this often

@@ -50,18 +50,32 @@ nlohmann::json Detail(std::string_view path, std::string_view code, std::string_
     return {{"path", path}, {"code", code}, {"message", message}};
 }
 
-void ReplyError(httplib::Response& res, int status, std::string_view code, std::string_view message,
-                const nlohmann::json& details) {
+namespace {
+
+nlohmann::ordered_json Envelope(std::string_view code, std::string_view message, std::string_view request_id,
+                                const nlohmann::json& details) {
     nlohmann::ordered_json error;
     error["code"] = code;
     error["message"] = message;
-    error["request_id"] = res.get_header_value(kRequestIdHeader);
+    error["request_id"] = request_id;
     // A braced single Detail arrives as that object, not a one-element array (nlohmann's
     // initializer-list rule), so wrap it here rather than at every call site.
     error["details"] = details.is_array()    ? details
                        : details.is_object() ? nlohmann::json::array({details})
                                              : nlohmann::json::array();
-    ReplyJson(res, status, {{"error", error}});
+    return {{"error", error}};
+}
+
+}  // namespace
+
+void ReplyError(httplib::Response& res, int status, std::string_view code, std::string_view message,
+                const nlohmann::json& details) {
+    ReplyJson(res, status, Envelope(code, message, res.get_header_value(kRequestIdHeader), details));
+}
+
+std::string ErrorEnvelope(std::string_view code, std::string_view message, std::string_view request_id) {
+    return Envelope(code, message, request_id, nlohmann::json::array())
+        .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 bool ReadJsonBody(const httplib::Request& req, httplib::Response& res, nlohmann::json& out) {

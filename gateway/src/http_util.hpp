@@ -23,6 +23,9 @@ void ReplyJson(httplib::Response& res, int status, const nlohmann::ordered_json&
 void ReplyError(httplib::Response& res, int status, std::string_view code, std::string_view message,
                 const nlohmann::json& details = nlohmann::json::array());
 
+// The error envelope's JSON text, for answers written outside httplib (the connection front's own refusals).
+std::string ErrorEnvelope(std::string_view code, std::string_view message, std::string_view request_id);
+
 // One `details` item: {path (JSON pointer), code, message}.
 nlohmann::json Detail(std::string_view path, std::string_view code, std::string_view message);
 

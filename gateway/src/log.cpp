@@ -27,6 +27,7 @@ void Log::Access(const AccessEntry& e) {
                            {"path", e.path},        {"status", e.status},  {"duration_ms", e.duration_ms},
                            {"request_id", e.request_id}, {"remote", e.remote}};
     if (!e.user_id.empty()) line["user_id"] = e.user_id;
+    if (!e.error_code.empty()) line["error"] = e.error_code;
     Write(line);
 }
 

@@ -21,6 +21,7 @@ struct AccessEntry {
     std::string request_id;
     std::string user_id;     // "" when the request was not authenticated
     std::string remote;      // client address
+    std::string error_code;  // set when the connection front refused the request itself (e.g. "request.too_large")
 };
 
 class Log {

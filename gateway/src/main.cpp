@@ -38,8 +38,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     if (gateway->Bind() < 0) {
-        std::fprintf(stderr, "cs-gateway: cannot listen on %s:%d (in use, or not an address of this machine)\n",
-                     config.bind.c_str(), config.port);
+        std::fprintf(stderr, "cs-gateway: %s\n", gateway->bind_error().c_str());
         return 1;
     }
     gateway->log().Info("start", {{"bind", config.bind},

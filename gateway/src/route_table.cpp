@@ -52,21 +52,55 @@ constexpr Route kRoutes[] = {
 
 std::span<const Route> RouteTable() { return kRoutes; }
 
-std::string PathRegex(std::string_view path_template) {
-    std::string regex;
-    for (std::size_t i = 0; i < path_template.size(); ++i) {
-        const char c = path_template[i];
-        if (c == '{') {
-            i = path_template.find('}', i);
-            regex += "([^/]+)";
-        } else if (c == '.') {
-            regex += "\\.";
-        } else {
-            regex += c;
+namespace {
+
+// One trailing slash is optional ("/v1/plan" is "/v1/plan/"), except for the root itself.
+std::string_view WithoutTrailingSlash(std::string_view path) {
+    return path.size() > 1 && path.back() == '/' ? path.substr(0, path.size() - 1) : path;
+}
+
+// Matches `path` against `path_template` segment by segment; fills `params` with the "{…}" segments.
+bool MatchTemplate(std::string_view path_template, std::string_view path, std::vector<std::string>& params) {
+    path_template = WithoutTrailingSlash(path_template);
+    path = WithoutTrailingSlash(path);
+    params.clear();
+    while (true) {
+        const std::size_t t_end = path_template.find('/');
+        const std::size_t p_end = path.find('/');
+        const std::string_view t_seg = path_template.substr(0, t_end);
+        const std::string_view p_seg = path.substr(0, p_end);
+        if (t_seg.size() >= 2 && t_seg.front() == '{' && t_seg.back() == '}') {
+            if (p_seg.empty()) return false;
+            params.emplace_back(p_seg);
+        } else if (t_seg != p_seg) {
+            return false;
+        }
+        if (t_end == std::string_view::npos || p_end == std::string_view::npos) {
+            return t_end == std::string_view::npos && p_end == std::string_view::npos;
+        }
+        path_template.remove_prefix(t_end + 1);
+        path.remove_prefix(p_end + 1);
+    }
+}
+
+}  // namespace
+
+RouteMatch FindRoute(std::string_view method, std::string_view path) {
+    RouteMatch match;
+    const std::string_view wanted = method == "HEAD" ? std::string_view("GET") : method;
+    std::vector<std::string> params;
+    for (const Route& route : RouteTable()) {
+        if (!MatchTemplate(route.path, path, params)) continue;
+        if (route.method == wanted && match.route == nullptr) {
+            match.route = &route;
+            match.params = params;
+        }
+        if (match.allowed.find(route.method) == std::string::npos) {
+            if (!match.allowed.empty()) match.allowed += ", ";
+            match.allowed += route.method;
         }
     }
-    if (!regex.empty() && regex.back() == '/') regex.pop_back();
-    return regex + "/?";
+    return match;
 }
 
 }  // namespace gw

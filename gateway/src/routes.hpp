@@ -4,6 +4,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -43,9 +44,10 @@ struct RouteContext {
     std::string user_id;
     std::string token_digest;
     nlohmann::json body;
+    std::vector<std::string> params;  // the path's "{…}" segments, in order
 
     // The n-th "{…}" path parameter (1-based).
-    std::string Param(int n) const { return req.matches[n].str(); }
+    std::string Param(int n) const { return params.at(static_cast<std::size_t>(n - 1)); }
 };
 
 using RouteHandler = void (*)(RouteContext&);
@@ -63,9 +65,17 @@ struct Route {
 // Every API route, in registration order.
 std::span<const Route> RouteTable();
 
-// The regular expression httplib matches for a path template: each "{name}" becomes one segment
-// "([^/]+)", and a trailing slash is optional.
-std::string PathRegex(std::string_view path_template);
+// What a method and path resolve to in the route table.
+struct RouteMatch {
+    const Route* route = nullptr;     // the route for this method, or null
+    std::vector<std::string> params;  // the route's "{…}" segments, in order
+    std::string allowed;              // every method the path has ("GET, PUT"), for a 405's Allow header
+};
+
+// Resolves a request by path segments (no regular expression ever runs on a client's path). HEAD resolves
+// like GET; "{name}" matches one non-empty segment; one trailing slash is optional ("/v1/plan" is
+// "/v1/plan/", "/v1/plan/{id}/" is "/v1/plan/{id}").
+RouteMatch FindRoute(std::string_view method, std::string_view path);
 
 // The OpenAPI 3.0 document built from RouteTable().
 nlohmann::ordered_json OpenApiDocument();

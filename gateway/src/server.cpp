@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <regex>
 
 #include "aws_account.hpp"
 #include "crypto.hpp"
@@ -40,6 +39,22 @@ void RegisterTargets(deploy::Engine& engine, const Config& config, Log& log, Sto
                  {{"warning", "TESTS ONLY: --enable-test-double-target; plans on \"local\" deploy nothing"}});
         engine.RegisterFor("local", deploy::MakeTestDoubleTarget(std::filesystem::path(config.data_dir) / "test-double"));
     }
+}
+
+http::FrontOptions FrontOptionsFor(const Config& config) {
+    http::FrontOptions front;
+    front.framing.max_body_bytes = config.max_body_bytes;
+    front.workers = config.http_workers;
+    front.max_connections = static_cast<std::size_t>(config.max_connections);
+    front.max_connections_per_client = static_cast<std::size_t>(config.max_connections_per_client);
+    front.head_timeout_ms = config.header_timeout_seconds * 1000;
+    front.body_timeout_ms = config.body_timeout_seconds * 1000;
+    front.idle_timeout_ms = config.idle_timeout_seconds * 1000;
+    front.write_timeout_ms = config.write_timeout_seconds * 1000;
+    front.max_buffered_bytes = config.max_buffered_bytes;
+    front.trusted_proxies = config.trusted_proxies;
+    front.default_headers = SecurityHeaders();
+    return front;
 }
 
 }  // namespace
@@ -97,7 +112,8 @@ Gateway::Gateway(const Config& config, GatewayOptions options, std::unique_ptr<S
                                 config.monitor_interval_seconds * 1000, clock_})),
       limiter_(config.login_failures_per_email, config.login_failures_per_ip, config.login_window_seconds),
       site_(config.site_dir),
-      services_{config_, *store_, *log_, limiter_, site_, clock_, *engine_} {
+      services_{config_, *store_, *log_, limiter_, site_, clock_, *engine_},
+      server_(FrontOptionsFor(config)) {
     // Where the key is and whether it is new; never the key itself.
     log_->Info("deploy.secret_key", {{"file", key_file}, {"created", key_created}});
     RegisterTargets(*engine_, config_, *log_, *store_);
@@ -112,22 +128,17 @@ Gateway::~Gateway() {
 }
 
 int Gateway::Bind() {
-    if (config_.port == 0) {
-        port_ = server_.bind_to_any_port(config_.bind);
-    } else {
-        port_ = server_.bind_to_port(config_.bind, config_.port) ? config_.port : -1;
-    }
-    if (port_ <= 0) port_ = -1;
+    port_ = server_.Bind(config_.bind, config_.port, bind_error_);
     return port_;
 }
 
 bool Gateway::Serve() {
     if (port_ < 0) return false;
-    return server_.listen_after_bind();
+    return server_.Run();
 }
 
 void Gateway::Stop() {
-    server_.stop();
+    server_.Stop();
 }
 
 bool Gateway::Authenticate(RouteContext& ctx) {
@@ -155,24 +166,10 @@ httplib::Server::HandlerResponse Gateway::OnError(const httplib::Request& req, h
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     if (!res.has_header(kRequestIdHeader)) res.set_header(kRequestIdHeader, NewRequestId());
     switch (res.status) {
-        case 404: {
-            // A known path with another method is a 405 that names the allowed ones.
-            std::string allowed;
-            for (const Route& route : RouteTable()) {
-                if (std::regex_match(req.path, std::regex(PathRegex(route.path)))) {
-                    if (!allowed.empty()) allowed += ", ";
-                    allowed += route.method;
-                }
-            }
-            if (!allowed.empty()) {
-                res.set_header("Allow", allowed);
-                ReplyError(res, 405, "method_not_allowed", req.method + " is not allowed here; use " + allowed + ".");
-            } else {
-                ReplyError(res, 404, "not_found", "No route for " + req.method + " " + req.path + ".",
-                           nlohmann::json::array({Detail("", "route.not_found", "See GET /v1/openapi.json.")}));
-            }
+        case 404:
+            ReplyError(res, 404, "not_found", "No route for " + req.method + " " + req.path + ".",
+                       nlohmann::json::array({Detail("", "route.not_found", "See GET /v1/openapi.json.")}));
             break;
-        }
         case 413:
             ReplyError(res, 413, "request.too_large",
                        "The body is larger than the limit of " + std::to_string(config_.max_body_bytes) + " bytes.");
@@ -195,29 +192,12 @@ void Gateway::Install() {
     // ACK, about 40 ms on every keep-alive request (bench/deploy_bench.mjs: idle p50 44 ms on loopback).
     server_.set_tcp_nodelay(true);
 
-    server_.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
-        t_request = RequestState{true, std::chrono::steady_clock::now(), {}};
-        // httplib prefers brotli whenever "br" is accepted and runs it at quality 11, which costs far more
-        // than the bytes it saves on API JSON; offering it only gzip keeps responses fast. (The Request is
-        // httplib's own non-const object, handed to us as const.)
-        auto& headers = const_cast<httplib::Request&>(req).headers;
-        if (auto it = headers.find("Accept-Encoding"); it != headers.end()) {
-            if (it->second.find("gzip") != std::string::npos) {
-                it->second = "gzip";
-            } else {
-                headers.erase(it);
-            }
-        }
-        // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 section 6.3), but
-        // httplib reads a POST/PUT/PATCH/DELETE body until the client closes, so `curl -X POST` without -d
-        // timed out into a bare 400. Saying so explicitly lets it reach the route with an empty body.
-        if (!headers.count("Content-Length") && !headers.count("Transfer-Encoding")) headers.emplace("Content-Length", "0");
-        const std::string given = req.get_header_value(kRequestIdHeader);
-        res.set_header(kRequestIdHeader, IsAcceptableRequestId(given) ? given : NewRequestId());
-        if (IsApiPath(req.path)) res.set_header("Cache-Control", "no-store");  // tokens and private plans
-        return httplib::Server::HandlerResponse::Unhandled;
+    // Every request is routed here: the front has received it whole, httplib has parsed its head, and no
+    // handler is registered with httplib (its router would run a regular expression per route on the path).
+    server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+        Dispatch(req, res);
+        return httplib::Server::HandlerResponse::Handled;
     });
-
     server_.set_error_handler(httplib::Server::HandlerWithResponse(
         [this](const httplib::Request& req, httplib::Response& res) { return OnError(req, res); }));
 
@@ -252,32 +232,58 @@ void Gateway::Install() {
         log_->Access(entry);
     });
 
-    for (const Route& route : RouteTable()) {
-        const std::string pattern = PathRegex(route.path);
-        httplib::Server::Handler handler = [this, &route](const httplib::Request& req, httplib::Response& res) {
-            RouteContext ctx{req, res, services_, {}, {}, {}};
-            if (route.auth && !Authenticate(ctx)) return;
-            if (route.json_body && !ReadJsonBody(req, res, ctx.body)) return;
-            route.handler(ctx);
-        };
-        if (route.method == "GET") {
-            server_.Get(pattern, handler);
-        } else if (route.method == "POST") {
-            server_.Post(pattern, handler);
-        } else if (route.method == "PUT") {
-            server_.Put(pattern, handler);
-        } else if (route.method == "DELETE") {
-            server_.Delete(pattern, handler);
+    server_.SetRejectionLogger([this](const http::FrontRejection& rejected) {
+        AccessEntry entry;
+        entry.method = rejected.method;
+        entry.path = rejected.path;
+        entry.status = rejected.status;
+        entry.request_id = rejected.request_id;
+        entry.remote = rejected.remote;
+        entry.error_code = rejected.code;
+        log_->Access(entry);
+    });
+}
+
+void Gateway::Dispatch(const httplib::Request& req, httplib::Response& res) {
+    t_request = RequestState{true, std::chrono::steady_clock::now(), {}};
+    // The Request is httplib's own non-const object, handed to us as const; the front kept the body aside
+    // (de-chunked, within the limit) and hands it over here.
+    auto& request = const_cast<httplib::Request&>(req);
+    request.body = http::EventServer::TakeCurrentBody();
+    // httplib prefers brotli whenever "br" is accepted and runs it at quality 11, which costs far more than the
+    // bytes it saves on API JSON; offering it only gzip keeps responses fast.
+    if (auto it = request.headers.find("Accept-Encoding"); it != request.headers.end()) {
+        if (it->second.find("gzip") != std::string::npos) {
+            it->second = "gzip";
+        } else {
+            request.headers.erase(it);
         }
     }
+    const std::string given = req.get_header_value(kRequestIdHeader);
+    res.set_header(kRequestIdHeader, IsAcceptableRequestId(given) ? given : NewRequestId());
+    const bool api = IsApiPath(req.path);
+    if (api) res.set_header("Cache-Control", "no-store");  // tokens and private plans
+
+    const RouteMatch match = FindRoute(req.method, req.path);
+    if (match.route != nullptr) {
+        const Route& route = *match.route;
+        RouteContext ctx{req, res, services_, {}, {}, {}, match.params};
+        if (route.auth && !Authenticate(ctx)) return;
+        if (route.json_body && !ReadJsonBody(req, res, ctx.body)) return;
+        route.handler(ctx);
+        return;
+    }
+    if (!match.allowed.empty()) {
+        res.set_header("Allow", match.allowed);
+        ReplyError(res, 405, "method_not_allowed", req.method + " is not allowed here; use " + match.allowed + ".");
+        return;
+    }
     // Everything else under GET is the web app's files; unknown API paths fall to the error handler.
-    server_.Get(".*", [this](const httplib::Request& req, httplib::Response& res) {
-        if (IsApiPath(req.path)) {
-            res.status = 404;
-            return;
-        }
+    if (!api && (req.method == "GET" || req.method == "HEAD")) {
         site_.Serve(req, res);
-    });
+        return;
+    }
+    res.status = 404;
 }
 
 }  // namespace gw

@@ -1,7 +1,8 @@
 #pragma once
-// The gateway: one httplib::Server wired to the route table, the static site, the store, one error
-// handler, one exception handler and one access logger. main.cpp and the tests drive it the same way:
-// Create -> Bind -> Serve (blocking, on any thread) -> Stop (from any thread).
+// The gateway: the connection front (http/event_server.hpp, an httplib::Server underneath) wired to the
+// route table, the static site, the store, one error handler, one exception handler and one access logger.
+// main.cpp and the tests drive it the same way: Create -> Bind -> Serve (blocking, on any thread) -> Stop
+// (from any thread).
 #include <atomic>
 #include <memory>
 #include <string>
@@ -11,6 +12,7 @@
 #include "clock.hpp"
 #include "config.hpp"
 #include "deploy/engine.hpp"
+#include "http/event_server.hpp"
 #include "log.hpp"
 #include "rate_limiter.hpp"
 #include "routes.hpp"
@@ -36,12 +38,15 @@ public:
     Gateway(const Gateway&) = delete;
     Gateway& operator=(const Gateway&) = delete;
 
-    // Binds config.bind:config.port (port 0: any free port). Returns the bound port, or -1.
+    // Binds config.bind:config.port (port 0: any free port). Returns the bound port, or -1 with bind_error()
+    // saying why (a port already in use is refused, never shared).
     int Bind();
+    const std::string& bind_error() const { return bind_error_; }
     // Serves until Stop(); returns false when it could not serve (e.g. not bound).
     bool Serve();
-    // Stops Serve(); safe from any thread and from a signal-handling thread.
+    // Stops Serve(): stops accepting, lets requests being served finish; safe from any thread.
     void Stop();
+    http::FrontStats front_stats() const { return server_.Stats(); }
 
     int port() const { return port_; }
     const Config& config() const { return config_; }
@@ -53,6 +58,7 @@ private:
             bool key_created, const std::string& key_file);
     void Install();
     bool Authenticate(RouteContext& ctx);
+    void Dispatch(const httplib::Request& req, httplib::Response& res);
     httplib::Server::HandlerResponse OnError(const httplib::Request& req, httplib::Response& res);
 
     Config config_;
@@ -63,8 +69,9 @@ private:
     LoginRateLimiter limiter_;
     StaticSite site_;
     Services services_;
-    httplib::Server server_;
+    http::EventServer server_;
     int port_ = -1;
+    std::string bind_error_;
 };
 
 // The headers every response carries (nosniff, no referrer, a CSP that lets the wasm app run).

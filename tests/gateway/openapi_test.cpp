@@ -112,17 +112,29 @@ TEST_F(OpenApiTest, QueryParametersAreDocumented) {
     EXPECT_EQ(bad->status, 422) << bad->body;  // the documented range is enforced
 }
 
-TEST(PathRegexTest, ParametersAndTrailingSlash) {
-    const std::regex plan(PathRegex("/v1/plan/{id}"));
-    EXPECT_TRUE(std::regex_match("/v1/plan/p_abc", plan));
-    EXPECT_TRUE(std::regex_match("/v1/plan/p_abc/", plan));
-    EXPECT_FALSE(std::regex_match("/v1/plan/", plan));
-    EXPECT_FALSE(std::regex_match("/v1/plan/a/b", plan));
-    const std::regex list(PathRegex("/v1/plan/"));
-    EXPECT_TRUE(std::regex_match("/v1/plan", list));
-    EXPECT_TRUE(std::regex_match("/v1/plan/", list));
-    EXPECT_FALSE(std::regex_match("/v1/planx", list));
-    EXPECT_FALSE(std::regex_match("/v1/openapiXjson", std::regex(PathRegex("/v1/openapi.json"))));
+TEST(FindRouteTest, ParametersTrailingSlashAndAllowedMethods) {
+    RouteMatch plan = FindRoute("GET", "/v1/plan/p_abc");
+    ASSERT_NE(plan.route, nullptr);
+    EXPECT_EQ(plan.route->path, "/v1/plan/{id}");
+    EXPECT_EQ(plan.params, std::vector<std::string>{"p_abc"});
+    EXPECT_NE(FindRoute("GET", "/v1/plan/p_abc/").route, nullptr);
+    EXPECT_EQ(FindRoute("GET", "/v1/plan/").route->path, "/v1/plan/");
+    EXPECT_EQ(FindRoute("GET", "/v1/plan").route->path, "/v1/plan/");
+    EXPECT_EQ(FindRoute("GET", "/v1/plan/a/b").route, nullptr);
+    EXPECT_EQ(FindRoute("GET", "/v1/planx").route, nullptr);
+    EXPECT_EQ(FindRoute("GET", "/v1/openapiXjson").route, nullptr);
+    EXPECT_EQ(FindRoute("HEAD", "/healthz").route->path, "/healthz");
+    RouteMatch deploy = FindRoute("POST", "/v1/plan/p_1/deploy");
+    ASSERT_NE(deploy.route, nullptr);
+    EXPECT_EQ(deploy.params, std::vector<std::string>{"p_1"});
+    // A path that exists under other methods names them; an unknown one names none.
+    RouteMatch wrong = FindRoute("PATCH", "/v1/plan/p_1");
+    EXPECT_EQ(wrong.route, nullptr);
+    EXPECT_EQ(wrong.allowed, "GET, PUT, DELETE");
+    EXPECT_EQ(FindRoute("GET", "/v1/nothing").allowed, "");
+    // Long client paths cost a linear scan, never a regular expression's recursion.
+    const std::string long_path = "/v1/plan/" + std::string(200000, 'a');
+    EXPECT_NE(FindRoute("GET", long_path).route, nullptr);
 }
 
 }  // namespace
