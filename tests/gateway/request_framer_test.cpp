@@ -170,6 +170,16 @@ TEST(RequestFramerTest, LeadingEmptyLinesAreSkippedAndAuthorizationIsKept) {
     EXPECT_EQ(out.requests[0].authorization, "Bearer abc");
 }
 
+TEST(RequestFramerTest, LongRangeHeadersAreDropped) {
+    Outcome short_range = Feed("GET /app.wasm HTTP/1.1\r\nHost: x\r\nRange: bytes=0-99\r\n\r\n");
+    EXPECT_NE(short_range.requests.at(0).head.find("Range: bytes=0-99\r\n"), std::string::npos);
+    std::string ranges = "bytes=0-1";
+    while (ranges.size() < 12000) ranges += ",2-3";
+    Outcome long_range = Feed("GET /app.wasm HTTP/1.1\r\nHost: x\r\nRange: " + ranges + "\r\n\r\n");
+    ASSERT_EQ(long_range.requests.size(), 1u);
+    EXPECT_EQ(long_range.requests[0].head.find("Range"), std::string::npos);
+}
+
 TEST(RequestFramerTest, BufferedBytesStayBounded) {
     FramerLimits limits;
     RequestFramer framer(limits);

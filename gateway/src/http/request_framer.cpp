@@ -7,6 +7,7 @@ namespace gw::http {
 namespace {
 
 constexpr std::string_view kCrlf = "\r\n";
+constexpr std::size_t kMaxRangeBytes = 128;  // "bytes=0-99,200-299" and the like; longer ones are dropped
 
 // RFC 9110 section 5.6.2: token characters (method and field names).
 bool IsTchar(unsigned char c) {
@@ -268,6 +269,8 @@ RequestFramer::Status RequestFramer::ParseHead(std::size_t head_end) {
                 return Fail(415, "request.encoding_unsupported",
                             "Request bodies are not decompressed here; send the body without Content-Encoding.");
             }
+        } else if (EqualsIgnoreCase(name, "range") && value.size() > kMaxRangeBytes) {
+            continue;  // httplib parses Range with std::regex; a server may ignore Range (RFC 9110 section 14.2)
         } else if (EqualsIgnoreCase(name, "host")) {
             ++hosts;
         } else if (EqualsIgnoreCase(name, "authorization")) {

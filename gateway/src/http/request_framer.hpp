@@ -14,7 +14,8 @@
 // no small body can expand), Transfer-Encoding other than "chunked" (501), Transfer-Encoding together with
 // Content-Length, conflicting Content-Lengths, a missing or repeated Host, obsolete line folding, bare CR or
 // LF, control characters (400), an Expect other than 100-continue (417), a version other than HTTP/1.0 and
-// HTTP/1.1 (505).
+// HTTP/1.1 (505). A Range header longer than 128 bytes is dropped (served whole): httplib would run a regular
+// expression over it.
 #include <cstddef>
 #include <cstdint>
 #include <string>
