@@ -39,7 +39,7 @@ enum Phase : int {
 
 constexpr std::size_t kReadChunk = 16 * 1024;
 constexpr std::size_t kMaxReadPerEvent = 256 * 1024;  // then other connections get a turn
-constexpr std::size_t kMaxLingerDiscard = 1 << 20;
+constexpr std::size_t kMaxLingerDiscard = 16u << 20;  // a client must stop sending within this after our answer
 constexpr int kLingerMs = 2000;
 constexpr int kSweepEveryMs = 200;
 constexpr std::size_t kFdReserve = 256;  // descriptors kept for the store, child processes and clients
