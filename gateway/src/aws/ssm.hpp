@@ -40,4 +40,11 @@ struct CommandInvocation {
 Result<std::optional<CommandInvocation>> GetCommandInvocation(const CallContext& ctx, const std::string& command_id,
                                                               const std::string& instance_id);
 
+// The readers of SSM's answers, pure so that fuzz/fuzz_aws_json.cpp can feed them any JSON an endpoint sends.
+// Neither throws: an answer of another shape (not an object, a field of the wrong type) reads as fields absent.
+// SendCommand's answer -> Command.CommandId; "" when it has none.
+std::string ReadCommandId(const nlohmann::json& answer);
+// GetCommandInvocation's answer -> the invocation's fields (absent: "" and response_code -1).
+CommandInvocation ReadCommandInvocation(const nlohmann::json& answer);
+
 }  // namespace gw::aws::ssm
