@@ -104,5 +104,23 @@ TEST(AwsTimeTest, ParsesAndFormats) {
     EXPECT_FALSE(ParseIso8601("2011-07-15 23:28:33").has_value());
 }
 
+// system_clock counts nanoseconds in 64 bits (years 1678-2262); converting a time outside overflowed (undefined
+// behaviour; an endpoint answering <Expiration>1013-...</Expiration> gave a wrong time). Found by fuzz_aws_xml.
+TEST(AwsTimeTest, TimesTheClockCannotHoldAreRefused) {
+    EXPECT_FALSE(ParseIso8601("1013-11-24T04:59:00Z").has_value());
+    EXPECT_FALSE(ParseIso8601("9999-12-31T23:59:59.999Z").has_value());
+    EXPECT_FALSE(ParseIso8601("0000-01-01T00:00:00Z").has_value());
+    EXPECT_FALSE(ParseIso8601("2262-04-11T23:47:17Z").has_value());
+    EXPECT_FALSE(ParseIso8601("1677-09-21T00:12:43Z").has_value());
+    // The edges of the clock still read, to the second.
+    const auto last = ParseIso8601("2262-04-11T23:47:16Z");
+    ASSERT_TRUE(last.has_value());
+    EXPECT_EQ(FormatIso8601(*last), "2262-04-11T23:47:16Z");
+    const auto first = ParseIso8601("1677-09-21T00:12:44Z");
+    ASSERT_TRUE(first.has_value());
+    EXPECT_EQ(FormatIso8601(*first), "1677-09-21T00:12:44Z");
+    EXPECT_EQ(ParseIso8601("1970-01-01T00:00:00Z")->time_since_epoch().count(), 0);
+}
+
 }  // namespace
 }  // namespace gw::aws::test

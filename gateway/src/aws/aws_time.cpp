@@ -68,7 +68,13 @@ std::optional<system_clock::time_point> ParseIso8601(std::string_view s) {
     if (zone != "Z" && zone != "z" && zone != "+00:00") return std::nullopt;
     const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
     if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
-    return sys_days{ymd} + hours{h} + minutes{mi} + seconds{sec} + frac;
+    // Four digits reach years 0000-9999, but system_clock counts nanoseconds in 64 bits here (years 1678-2262):
+    // converting a time outside that would overflow (undefined behaviour; fuzz/regressions/aws_xml), so it is
+    // not a time this process can hold.
+    const sys_time<milliseconds> t = sys_days{ymd} + hours{h} + minutes{mi} + seconds{sec} + frac;
+    const auto limit = floor<milliseconds>(system_clock::duration::max());
+    if (t.time_since_epoch() > limit || t.time_since_epoch() < -limit) return std::nullopt;
+    return time_point_cast<system_clock::duration>(t);
 }
 
 }  // namespace gw::aws

@@ -14,7 +14,8 @@ std::string FormatAmzDate(std::chrono::system_clock::time_point t);
 std::string FormatAmzShortDate(std::chrono::system_clock::time_point t);
 // "2015-08-30T12:36:00Z".
 std::string FormatIso8601(std::chrono::system_clock::time_point t);
-// Parses "YYYY-MM-DDTHH:MM:SS[.fff]Z" (UTC only; a "+00:00" suffix is accepted too). nullopt on anything else.
+// Parses "YYYY-MM-DDTHH:MM:SS[.fff]Z" (UTC only; a "+00:00" suffix is accepted too). nullopt on anything else,
+// and for a time system_clock cannot hold (libstdc++: before 1678 or after 2262).
 std::optional<std::chrono::system_clock::time_point> ParseIso8601(std::string_view text);
 
 }  // namespace gw::aws
