@@ -5,6 +5,7 @@
 #include "plan/cron.hpp"
 
 #include <bitset>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -109,7 +110,11 @@ std::optional<std::int64_t> NextCronTime(std::string_view schedule, std::int64_t
         for (int minute_of_day = first_minute_of_day; minute_of_day < 1440; ++minute_of_day) {
             if (c.hours.test(static_cast<std::size_t>(minute_of_day / 60)) &&
                 c.minutes.test(static_cast<std::size_t>(minute_of_day % 60))) {
-                return (day * 1440 + minute_of_day) * 60;
+                const std::int64_t minute = day * 1440 + minute_of_day;
+                // Within a few years of INT64_MAX seconds the answer has no int64 to live in (multiplying would
+                // overflow, undefined behaviour: found by fuzz/fuzz_cron.cpp).
+                if (minute > std::numeric_limits<std::int64_t>::max() / 60) return std::nullopt;
+                return minute * 60;
             }
         }
     }

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <limits>
+
 #include "plan/cron.hpp"
 
 namespace {
@@ -48,6 +51,19 @@ TEST(NextCronTime, LeapDayAndImpossibleAndInvalid) {
     EXPECT_EQ(plan::NextCronTime("0 0 31 2 *", Utc(2026, 1, 1, 0, 0)), std::nullopt);
     EXPECT_EQ(plan::NextCronTime("0 3 * *", 0), std::nullopt);
     EXPECT_EQ(plan::NextCronTime("61 3 * * *", 0), std::nullopt);
+}
+
+// Found by fuzz/fuzz_cron.cpp (reproducer in fuzz/regressions/cron/): near INT64_MAX seconds the next firing
+// minute times 60 overflowed (undefined behaviour; natively a wrapped, negative "next" time).
+TEST(NextCronTime, EndsOfTheInt64ClockDoNotOverflow) {
+    constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+    EXPECT_EQ(plan::NextCronTime("6 1-5 * 01 6,2,0-6,7", kMax), std::nullopt);
+    EXPECT_EQ(plan::NextCronTime("* * * * *", kMax - 7), std::nullopt);  // the next minute, 775860, is past kMax
+    EXPECT_EQ(plan::NextCronTime("* * * * *", kMax - 60), kMax - 7);       // the last whole minute int64 holds
+    const auto near_min = plan::NextCronTime("* * * * *", std::numeric_limits<std::int64_t>::min());
+    ASSERT_TRUE(near_min.has_value());
+    EXPECT_GT(*near_min, std::numeric_limits<std::int64_t>::min());
+    EXPECT_EQ(*near_min % 60, 0);
 }
 
 }  // namespace

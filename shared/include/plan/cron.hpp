@@ -8,8 +8,8 @@
 namespace plan {
 
 // The first whole minute strictly after `after_unix_seconds` (seconds since the Unix epoch, UTC) at which
-// `schedule` fires, in seconds since the epoch; nullopt when the schedule is not valid (IsValidCron) or
-// never fires (e.g. "0 0 31 2 *"). Follows Vixie cron: when both day-of-month and day-of-week are
+// `schedule` fires, in seconds since the epoch; nullopt when the schedule is not valid (IsValidCron), never
+// fires (e.g. "0 0 31 2 *"), or would next fire beyond what int64 seconds hold (an `after` near INT64_MAX). Follows Vixie cron: when both day-of-month and day-of-week are
 // restricted (neither starts with "*"), a day matches if either does; day-of-week 0 and 7 are Sunday.
 std::optional<std::int64_t> NextCronTime(std::string_view schedule, std::int64_t after_unix_seconds);
 
