@@ -1,5 +1,6 @@
 #include "config.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
@@ -8,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mail/mailer.hpp"
+#include "mail/smtp_mailer.hpp"
 #include "plan/json_text.hpp"
 
 namespace gw {
@@ -118,6 +121,18 @@ const std::vector<Setting>& Settings() {
          IntField(&Config::max_active_jobs_per_user, "max_active_jobs_per_user")},
         {"max_local_servers_per_user", "CS_MAX_LOCAL_SERVERS_PER_USER", nullptr,
          IntField(&Config::max_local_servers_per_user, "max_local_servers_per_user")},
+        // Accounts (docs/accounts.md).
+        {"public_url", "CS_PUBLIC_URL", "--public-url", StringField(&Config::public_url, "public_url")},
+        {"smtp_url", "CS_SMTP_URL", "--smtp-url", StringField(&Config::smtp_url, "smtp_url")},
+        {"mail_from", "CS_MAIL_FROM", nullptr, StringField(&Config::mail_from, "mail_from")},
+        {"signups_per_network_per_hour", "CS_SIGNUPS_PER_NETWORK_PER_HOUR", nullptr,
+         IntField(&Config::signups_per_network_per_hour, "signups_per_network_per_hour")},
+        {"password_hash_concurrency", "CS_PASSWORD_HASH_CONCURRENCY", nullptr,
+         IntField(&Config::password_hash_concurrency, "password_hash_concurrency")},
+        {"password_hash_queue", "CS_PASSWORD_HASH_QUEUE", nullptr,
+         IntField(&Config::password_hash_queue, "password_hash_queue")},
+        {"password_hash_wait_ms", "CS_PASSWORD_HASH_WAIT_MS", nullptr,
+         IntField(&Config::password_hash_wait_ms, "password_hash_wait_ms")},
         {"enable_test_double_target", nullptr, "--enable-test-double-target",
          BoolField(&Config::enable_test_double_target, "enable_test_double_target")},
         {"http_workers", "CS_HTTP_WORKERS", "--http-workers", IntField(&Config::http_workers, "http_workers")},
@@ -165,6 +180,39 @@ std::string ApplyFile(Config& config, const std::string& path) {
         if (!found) return "config file " + path + ": unknown key \"" + it.key() + "\".";
         std::string error = found->apply(config, it.value());
         if (!error.empty()) return "config file " + path + ": " + error;
+    }
+    return "";
+}
+
+// The accounts block (docs/accounts.md).
+std::string ValidateAccountSettings(const Config& c) {
+    if (!c.public_url.empty()) {
+        const bool scheme = c.public_url.starts_with("http://") || c.public_url.starts_with("https://");
+        const bool clean = std::all_of(c.public_url.begin(), c.public_url.end(),
+                                       [](unsigned char ch) { return ch > ' ' && ch <= '~' && ch != '#'; });
+        if (!scheme || !clean || c.public_url.ends_with("/")) {
+            return "public_url must be the address people open, such as https://cloudsketch.example.com (http:// "
+                   "or https://, no trailing slash, no spaces); got \"" + c.public_url + "\".";
+        }
+    }
+    if (!c.smtp_url.empty()) {
+        if (std::string error = CheckSmtpUrl(c.smtp_url); !error.empty()) return error;
+    }
+    if (!IsValidFrom(c.mail_from)) {
+        return "mail_from must be an address such as \"CloudSketch <no-reply@example.com>\"; got \"" + c.mail_from +
+               "\".";
+    }
+    if (c.signups_per_network_per_hour < 1 || c.signups_per_network_per_hour > 100000) {
+        return "signups_per_network_per_hour must be between 1 and 100000.";
+    }
+    if (c.password_hash_concurrency < 1 || c.password_hash_concurrency > 64) {
+        return "password_hash_concurrency must be between 1 and 64 (each hash takes 64 MiB).";
+    }
+    if (c.password_hash_queue < 0 || c.password_hash_queue > 10000) {
+        return "password_hash_queue must be between 0 and 10000.";
+    }
+    if (c.password_hash_wait_ms < 0 || c.password_hash_wait_ms > 60000) {
+        return "password_hash_wait_ms must be between 0 and 60000.";
     }
     return "";
 }
@@ -302,6 +350,7 @@ std::string ValidateConfig(const Config& c) {
         c.default_provider != "local") {
         return "default_provider must be aws, azure, gcp or local.";
     }
+    if (std::string error = ValidateAccountSettings(c); !error.empty()) return error;
     return "";
 }
 
@@ -329,13 +378,15 @@ std::string Usage() {
     }
     return "Usage: cs-gateway [--config FILE] [--port N] [--bind ADDR] [--data-dir DIR] [--site-dir DIR]\n"
            "                  [--max-body-bytes N] [--deploy-workers N] [--http-workers N] [--secret-key-file FILE]\n"
-           "                  [--default-provider aws|azure|gcp|local]\n"
+           "                  [--default-provider aws|azure|gcp|local] [--public-url URL] [--smtp-url URL]\n"
            "Serves the CloudSketch web app and its JSON API (docs/api.md).\n"
            "  --port 0 picks a free port; the startup line says which.\n"
            "Settings come from, in increasing precedence: a JSON file (--config FILE or CS_CONFIG, else\n"
            "<data-dir>/gateway.json if present), the environment and the flags above. Bad settings exit with\n"
            "status 2.\n" +
            wrapped("File keys: ", keys, ".") + wrapped("Environment: ", envs, ".") +
+           "Mail (docs/accounts.md): without smtp_url, mails are files in <data-dir>/mail/outbox/; the SMTP\n"
+           "login comes only from the environment (CS_SMTP_USERNAME, CS_SMTP_PASSWORD) and is never logged.\n"
            "The secret key file (default <data-dir>/secret.key) is created with 32 random bytes, mode 0600,\n"
            "on first start; keep it with the database: sealed secrets cannot be opened without it.\n"
            "  --enable-test-double-target  TESTS ONLY: a scripted fake target stands in for \"local\".\n";

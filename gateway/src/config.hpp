@@ -17,8 +17,11 @@ struct Config {
     std::string site_dir = "./build/web/site";  // index.html, app.js, app.wasm, assets/
     std::size_t max_body_bytes = 1 << 20;  // larger request bodies get 413
     std::int64_t token_lifetime_seconds = 7 * 24 * 3600;
-    int login_failures_per_email = 5;      // failed log-ins allowed per email within the window
-    int login_failures_per_ip = 20;        // ... and per client address
+    // Log-in delays (docs/accounts.md): failures of one email from one network (IPv4 address or IPv6 /64)
+    // before each further attempt waits 1, 2, 4 ... 60 s; failures from one network across emails before
+    // the same; a key with no failure for login_window_seconds starts again at zero.
+    int login_failures_per_email = 5;
+    int login_failures_per_ip = 20;
     int login_window_seconds = 900;
     std::vector<std::string> trusted_proxies;  // X-Forwarded-For is believed only from these addresses
     // The connection front (docs/http-front.md): what a client may hold and for how long.
@@ -47,6 +50,15 @@ struct Config {
     // cloud.provider of the default plan (POST /v1/plan with {} or {"name"}); scripts/run sets "local" when
     // no cloud credentials are configured, so a fresh machine deploys onto itself.
     std::string default_provider = "aws";
+    // Accounts: sign-up by mailed link, its limits and the Argon2id cap (docs/accounts.md).
+    std::string public_url;                // where mailed links point; "" = http://<bind>:<port> as served
+    std::string smtp_url;                  // smtp://host:587 (STARTTLS) or smtps://host:465; "" = the outbox
+    std::string mail_from = "CloudSketch <no-reply@localhost.localdomain>";  // the From of every mail
+    // (SMTP credentials come from the environment only: CS_SMTP_USERNAME, CS_SMTP_PASSWORD.)
+    int signups_per_network_per_hour = 5;  // per IPv4 address or IPv6 /64; more get 429
+    int password_hash_concurrency = 2;     // Argon2id hashes at once (64 MiB each) across sign-up and log-in
+    int password_hash_queue = 16;          // requests waiting for one; more get 503 at once
+    int password_hash_wait_ms = 2000;      // how long one waits before 503
 };
 
 // What loading gives: a valid config, or a message for the person starting the gateway.

@@ -121,6 +121,21 @@ UPDATE plan_targets SET host_servers = (
 WHERE provider = 'local' AND state <> 'null' AND json_valid(state);
 CREATE INDEX deployments_owner_active ON deployments(owner_id, state);
 )sql"},
+    {5, "pending sign-ups (a mailed one-time link creates the account) and sign-up notices to existing accounts",
+     R"sql(
+CREATE TABLE pending_signups (
+    email         TEXT PRIMARY KEY,
+    password_hash TEXT NOT NULL,
+    token_digest  TEXT NOT NULL UNIQUE,
+    created_at    INTEGER NOT NULL,
+    expires_at    INTEGER NOT NULL
+);
+CREATE INDEX pending_signups_expiry ON pending_signups(expires_at);
+CREATE TABLE signup_notices (
+    email   TEXT PRIMARY KEY,
+    sent_at INTEGER NOT NULL
+);
+)sql"},
 };
 
 }  // namespace

@@ -25,12 +25,13 @@ std::string_view Describe(int status) {
         case 400: return "Malformed JSON (request.malformed_json)";
         case 401: return "Missing, expired or revoked token, or wrong credentials";
         case 404: return "Not found (also: another user's plan)";
-        case 409: return "Conflict (plan.revision_conflict, deployment_running, quota.exceeded, ...; see code)";
+        case 202: return "Accepted (a job queued, or a sign-up whose link was mailed: auth status check_email)";
+        case 409: return "Conflict (plan.revision_conflict, deployment_running, quota.exceeded, auth.email_taken)";
         case 413: return "Body too large (request.too_large)";
         case 415: return "Body without Content-Type: application/json";
         case 422: return "Readable but invalid; details list each problem with a JSON pointer";
-        case 429: return "Too many failed log-ins; see Retry-After";
-        case 503: return "Not ready";
+        case 429: return "Too many failed log-ins or sign-ups from this network; see Retry-After";
+        case 503: return "Not ready, or busy checking other passwords (auth.busy); see Retry-After";
         default: return "See docs/api.md";
     }
 }

@@ -6,8 +6,12 @@ namespace {
 
 // Order matters only where patterns overlap; these do not ("/v1/plan/" never matches "{id}").
 constexpr Route kRoutes[] = {
-    {"POST", "/v1/auth/signup", "Create an account and log in", false, true, "201 400 409 413 415 422", HandleSignup},
-    {"POST", "/v1/auth/login", "Log in", false, true, "200 400 401 413 415 422 429", HandleLogin},
+    {"POST", "/v1/auth/signup", "Sign up: mails a link that makes the account (202; 201: a mail-less gateway's first)",
+     false, true, "201 202 400 413 415 422 429 503", HandleSignup},
+    {"POST", "/v1/auth/verify", "Follow a sign-up link ({\"token\"}): creates the account and logs in", false, true,
+     "201 400 409 413 415 422", HandleVerifySignup},
+    {"POST", "/v1/auth/login", "Log in (progressive delays after failures: 429 with Retry-After)", false, true,
+     "200 400 401 413 415 422 429 503", HandleLogin},
     {"POST", "/v1/auth/logout", "Revoke the bearer token", true, false, "204 401", HandleLogout},
     {"GET", "/v1/me", "The logged-in account", true, false, "200 401", HandleMe},
     {"POST", "/v1/plan/", "Create a plan (full cs-json, short body, or {} / {\"name\"} for the default plan)",

@@ -9,6 +9,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "auth/account_services.hpp"
 #include "clock.hpp"
 #include "config.hpp"
 #include "log.hpp"
@@ -29,10 +30,13 @@ struct Services {
     const Config& config;
     Store& store;
     Log& log;
-    LoginRateLimiter& limiter;
+    LoginThrottle& limiter;  // log-in delays (rate_limiter.hpp)
     StaticSite& site;
     Clock clock;
     deploy::Engine& engine;
+    // Sign-up's mail queue, Argon2id cap and limit, built from the members above when the Gateway
+    // initialises the rest (so the server need not name them).
+    AccountServices accounts{config, log, clock};
 };
 
 // One request as a handler sees it. The server fills user_id/token_digest (routes with auth) and body
@@ -86,6 +90,7 @@ plan::Plan DefaultPlanFor(const RouteContext& ctx, std::string name);
 
 // Handlers (routes_auth.cpp, routes_plans.cpp, routes_health.cpp, routes_deploy.cpp).
 void HandleSignup(RouteContext& ctx);
+void HandleVerifySignup(RouteContext& ctx);
 void HandleLogin(RouteContext& ctx);
 void HandleLogout(RouteContext& ctx);
 void HandleMe(RouteContext& ctx);

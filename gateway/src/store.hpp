@@ -47,6 +47,40 @@ public:
     virtual bool RevokeToken(const std::string& digest) = 0;
 };
 
+// A sign-up waiting for its mailed link (docs/accounts.md). The token itself is never stored.
+struct PendingSignup {
+    std::string email;          // normalised
+    std::string password_hash;  // Argon2id, computed at sign-up
+    std::string token_digest;   // TokenDigest of the link's one-time token
+    TimeMs created_at = 0;
+    TimeMs expires_at = 0;
+};
+
+// What following a sign-up link did.
+struct CompletedSignup {
+    enum class Status { Created, Invalid, EmailTaken } status = Status::Invalid;
+    User user;  // Created: the new account
+};
+
+class SignupStore {
+public:
+    virtual ~SignupStore() = default;
+    // Inserts `user` only while no account exists at all (the operator's own first account on a gateway
+    // without mail); false when there is one already (nothing written). Atomic: of two racing, one wins.
+    virtual bool CreateFirstUser(const User& user) = 0;
+    // Stores `pending`, replacing any pending sign-up of the same email (its older link stops working),
+    // and drops every pending sign-up expired at pending.created_at.
+    virtual void SavePendingSignup(const PendingSignup& pending) = 0;
+    // Consumes the pending sign-up with `token_digest` and, if it is unexpired at `now`, creates its account
+    // with id `new_user_id` (Created), unless the email has an account by then (EmailTaken). Invalid when
+    // there is none: unknown, used, replaced or expired. One transaction: a link works once.
+    virtual CompletedSignup CompleteSignup(const std::string& token_digest, const std::string& new_user_id,
+                                           TimeMs now) = 0;
+    // True (and remembers `now`) when no "someone tried to sign up with your address" mail went to `email`
+    // within `min_interval_ms` before `now`; false otherwise (send none).
+    virtual bool ClaimSignupNotice(const std::string& email, TimeMs now, TimeMs min_interval_ms) = 0;
+};
+
 // A stored plan. `document` is the cs-json text, stored and returned byte for byte.
 struct PlanRecord {
     std::string id;        // "p_…"
@@ -287,6 +321,8 @@ public:
     virtual DeploymentStore& deployments() = 0;
     // Users' links to their cloud accounts; shares this store's database.
     virtual CloudAccountStore& cloud_accounts() = 0;
+    // Pending sign-ups and the first account; shares this store's database.
+    virtual SignupStore& signups() = 0;
     // True when the database answers a trivial query (readiness).
     virtual bool Ping() = 0;
 };

@@ -12,6 +12,7 @@
 #include "store.hpp"
 #include "store_sqlite_account.hpp"
 #include "store_sqlite_deploy.hpp"
+#include "store_sqlite_signup.hpp"
 
 namespace gw {
 namespace {
@@ -51,6 +52,7 @@ public:
             Migrate();
             deployments_ = MakeSqliteDeploymentStore(db_, mutex_);
             cloud_accounts_ = MakeSqliteCloudAccountStore(db_, mutex_);
+            signups_ = MakeSqliteSignupStore(db_, mutex_);
         } catch (...) {
             sqlite3_close(db_);
             throw;
@@ -59,11 +61,13 @@ public:
     ~SqliteStore() override {
         deployments_.reset();
         cloud_accounts_.reset();
+        signups_.reset();
         sqlite3_close(db_);
     }
 
     DeploymentStore& deployments() override { return *deployments_; }
     CloudAccountStore& cloud_accounts() override { return *cloud_accounts_; }
+    SignupStore& signups() override { return *signups_; }
 
     bool Ping() override {
         std::lock_guard lock(mutex_);
@@ -264,6 +268,7 @@ private:
     sqlite3* db_ = nullptr;
     std::unique_ptr<DeploymentStore> deployments_;
     std::unique_ptr<CloudAccountStore> cloud_accounts_;
+    std::unique_ptr<SignupStore> signups_;
 };
 
 }  // namespace
