@@ -128,8 +128,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const gw = await startGateway({ siteDir: null, args: ['--http-workers', String(opt('workers', 16))] });
 try {
-  const signup = await gw.api('POST', '/v1/auth/signup', null, { email: 'bench@example.com', password: 'bench-password-1' });
-  const token = signup.body.token;
+  const { token } = await gw.signUp('bench@example.com', 'bench-password-1');
   for (let i = 0; i < 20; ++i) {
     const r = await gw.api('POST', '/v1/plan/', token, { name: `bench plan ${String(i).padStart(2, '0')}` });
     if (r.status !== 201) throw new Error(r.text);

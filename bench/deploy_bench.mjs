@@ -160,9 +160,7 @@ async function sampleLatency(ids, deploymentIds, until) {
 async function main() {
   // The default monitor period and lease: what a user runs.
   gateway = await startGateway({ siteDir: null, dataDir: join(root, 'data'), env: { CS_DEFAULT_PROVIDER: 'local' } });
-  const signup = await call('POST', '/v1/auth/signup', { email: 'bench@example.com', password: 'deploy-bench-123' });
-  if (signup.status !== 201) throw new Error(`signup: ${signup.status} ${signup.text}`);
-  token = signup.json.token;
+  token = (await gateway.signUp('bench@example.com', 'deploy-bench-123')).token;
   console.log(`== deploy to green vs bare initdb + pg_ctl start -w (PostgreSQL ${major}, ${reps} interleaved repetitions)`);
 
   // A warm-up of each, not counted: the first initdb and the first deploy pay for cold caches.

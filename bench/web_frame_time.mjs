@@ -41,7 +41,7 @@ try {
     return json;
   };
   const email = `bench.${Date.now()}@example.com`;
-  const { token } = await call('POST', '/v1/auth/signup', null, { email, password: 'frame-time-bench-1' });
+  const { token } = await gateway.signUp(email, 'frame-time-bench-1');
   const created = await call('POST', '/v1/plan/', token, { name: 'bench-200-components' });
 
   // Same shape as bench/bench_plans.hpp's large plan: the default VM and PostgreSQL, repeated.

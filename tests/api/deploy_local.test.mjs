@@ -97,9 +97,7 @@ before(async () => {
   root = mkdtempSync(join(tmpdir(), 'cs-deploy-local-'));
   chmodSync(root, 0o711);  // PostgreSQL's user walks through it to data/local
   gateway = await startGateway();
-  const signup = await call('POST', '/v1/auth/signup', { email: 'local@example.com', password: 'local-target-123' });
-  assert.equal(signup.status, 201, signup.text);
-  token = signup.json.token;
+  token = (await gateway.signUp('local@example.com', 'local-target-123')).token;
 });
 
 after(async () => {

@@ -74,9 +74,7 @@ before(async () => {
     dataDir: join(root, 'data'),
     env: { ...secrets, CS_DEFAULT_PROVIDER: 'local', CS_MONITOR_INTERVAL_SECONDS: '1' },
   });
-  const signup = await call('POST', '/v1/auth/signup', { email: 'secrets@example.com', password: 'local-secrets-123' });
-  assert.equal(signup.status, 201, signup.text);
-  token = signup.json.token;
+  token = (await gateway.signUp('secrets@example.com', 'local-secrets-123')).token;
 });
 
 after(async () => {

@@ -11,9 +11,7 @@ before(async () => { gateway = await startGateway({ siteDir: '' }); });
 after(async () => { if (gateway) await gateway.stop(); });
 
 async function signup(email) {
-  const answer = await gateway.api('POST', '/v1/auth/signup', null, { email, password: 'delete-at-revision-7' });
-  assert.equal(answer.status, 201, answer.text);
-  return answer.body.token;
+  return (await gateway.signUp(email, 'delete-at-revision-7')).token;
 }
 
 async function createPlan(token, name) {

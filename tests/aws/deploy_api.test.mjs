@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { eventually } from '../lib/eventually.mjs';
+import { signUp } from '../lib/signup.mjs';
 const bin = process.env.CS_GATEWAY_BIN;
 const KEY = 'AKIDTESTDOUBLE0001';
 const SECRET = 'c2VjcmV0LXRlc3QtZG91YmxlLWtleS0wMDAx';
@@ -38,6 +39,7 @@ before(async () => {
     PATH: process.env.PATH, HOME: dataDir, AWS_ENDPOINT_URL: awsUrl, AWS_ACCESS_KEY_ID: KEY, AWS_SECRET_ACCESS_KEY: SECRET,
     AWS_EC2_METADATA_DISABLED: 'true', CS_AWS_POLL_INITIAL_MS: '20', CS_AWS_POLL_MAX_MS: '200',
     CS_AWS_GATEWAY_PRINCIPAL: GATEWAY_PRINCIPAL, CS_AWS_ROLE_TEMPLATE_URL: ROLE_TEMPLATE_URL,
+    CS_SIGNUPS_PER_NETWORK_PER_HOUR: '1000',  // every client here is 127.0.0.1
   };
   gw = spawn(bin, ['--port', '0', '--bind', '127.0.0.1', '--data-dir', join(dataDir, 'data')], { stdio: ['ignore', 'pipe', 'ignore'], env });
   base = /(http:\/\/127\.0\.0\.1:\d+)$/.exec(await firstLine(gw, 'the gateway', 30000))[1];
@@ -73,9 +75,7 @@ async function settle(id, token, ms = 90000) {
 const doubleState = async () => (await fetch(`${awsUrl}/__double/state`)).json();
 
 test('an AWS plan deploys through the API against the test double, then is destroyed', async (t) => {
-  const signup = await call('POST', '/v1/auth/signup', { body: { email: 'aws-api@example.com', password: 'black-box-123' } });
-  assert.equal(signup.status, 201, signup.text);
-  const token = signup.json.token;
+  const token = await signup('aws-api@example.com');
   const created = await call('POST', '/v1/plan/', { token, body: {} });
   assert.equal(created.status, 201, created.text);
   const plan = created.json.plan;
@@ -117,8 +117,8 @@ test('an AWS plan deploys through the API against the test double, then is destr
   assert.equal(drift.status, 200, drift.text);
   assert.equal(drift.json.detection_status, 'DETECTION_COMPLETE');
   assert.equal(drift.json.drift_status, 'IN_SYNC');
-  const stranger = await call('POST', '/v1/auth/signup', { body: { email: 'aws-api-stranger@example.com', password: 'black-box-123' } });
-  assert.equal((await call('POST', `/v1/plan/${plan.id}/drift`, { token: stranger.json.token })).status, 404);
+  const stranger = await signup('aws-api-stranger@example.com');
+  assert.equal((await call('POST', `/v1/plan/${plan.id}/drift`, { token: stranger })).status, 404);
 
   const destroy = await call('POST', `/v1/plan/${plan.id}/destroy`, { token, body: { final_backup: false } });
   assert.equal(destroy.status, 202, destroy.text);
@@ -129,10 +129,14 @@ test('an AWS plan deploys through the API against the test double, then is destr
   assert.equal(after.parameters[`/cloudsketch/${plan.id}/development/pg-1/app-password`], undefined);
 });
 
+// Signs up through the real path (tests/lib/signup.mjs): the first account at once, others by the
+// link the gateway writes to its outbox.
 async function signup(email) {
-  const r = await call('POST', '/v1/auth/signup', { body: { email, password: 'black-box-123' } });
-  assert.equal(r.status, 201, r.text);
-  return r.json.token;
+  const post = async (path, body) => {
+    const r = await call('POST', path, { body });
+    return { status: r.status, body: r.json, text: r.text };
+  };
+  return (await signUp({ post, dataDir: join(dataDir, 'data') }, email, 'black-box-123')).token;
 }
 
 test('the AWS account API: a stable ExternalId, a validated role ARN, per-user isolation, the role template', async () => {

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { signUp } from './signup.mjs';
 
 const kLogLimit = 1 << 20;  // the gateway logs every request; keep the last MiB for error messages
 
@@ -14,8 +15,11 @@ const kLogLimit = 1 << 20;  // the gateway logs every request; keep the last MiB
 //           When omitted, a fresh temporary one, removed by stop().
 //  env:     added to the gateway's environment (e.g. CS_DEFAULT_PROVIDER=local for real deployments).
 //  args:    added to its command line (e.g. --enable-test-double-target).
-// Resolves to { url, dataDir, child, log(), api(method, path, token, body), stop(signal) }.
-export async function startGateway({ siteDir = process.env.CS_SITE_DIR, dataDir, env = {}, args: extraArgs = [] } = {}) {
+//  mailbox: (email) => the mails a test SMTP server received for it, when the gateway is given one
+//           (--smtp-url); signUp() reads the outbox otherwise.
+// Resolves to { url, dataDir, child, log(), api(method, path, token, body), signUp(email, password), stop(signal) }.
+// Sign-ups per network are raised for tests (every client is 127.0.0.1); env can set them back.
+export async function startGateway({ siteDir = process.env.CS_SITE_DIR, dataDir, env = {}, args: extraArgs = [], mailbox } = {}) {
   const bin = process.env.CS_GATEWAY_BIN;
   if (!bin) throw new Error('CS_GATEWAY_BIN is not set');
   const ownsData = !dataDir;
@@ -23,7 +27,10 @@ export async function startGateway({ siteDir = process.env.CS_SITE_DIR, dataDir,
   const args = ['--port', '0', '--bind', '127.0.0.1', '--data-dir', data];
   if (siteDir) args.push('--site-dir', siteDir);
   args.push(...extraArgs);
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const child = spawn(bin, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, CS_SIGNUPS_PER_NETWORK_PER_HOUR: '1000', ...env },
+  });
   let output = '';
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`gateway did not start in 30 s:\n${output}`)), 30000);
@@ -55,6 +62,12 @@ export async function startGateway({ siteDir = process.env.CS_SITE_DIR, dataDir,
       let parsed = null;
       try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON: see text */ }
       return { status: response.status, body: parsed, text };
+    },
+    // Signs up through the real path (tests/lib/signup.mjs: at once for the first account of a gateway
+    // without mail, else by following the mailed link) and resolves to the session
+    // {token, expires_at, user, device_token}.
+    async signUp(email, password) {
+      return signUp({ post: (urlPath, body) => this.api('POST', urlPath, null, body), dataDir: data, mailbox }, email, password);
     },
     // Stops the process by PID: SIGTERM (a clean stop: leases handed back) or 'SIGKILL' (a crash), and
     // resolves once it has exited (SIGKILL after 5 s if a SIGTERM was not enough). Removes the data
