@@ -133,6 +133,14 @@
     }
     return '';
   }
+  // A sign-up link, <site>/#verify/<token>: the token goes to the app (platform::TakeVerifyToken) and leaves
+  // the address bar and the history at once, so it is not left behind in the browser for the next person.
+  function takeVerifyToken() {
+    if (!location.hash.startsWith('#verify/')) return;
+    window.csVerifyToken = location.hash.slice('#verify/'.length);
+    history.replaceState(null, '', '#app');
+  }
+  takeVerifyToken();
   const wantsApp = location.hash === '#app';
   let reason = '';
   let probed = false;
@@ -214,6 +222,7 @@
   }
 
   function route() {
+    takeVerifyToken();
     const inApp = location.hash === '#app';
     if (inApp && reason) {
       history.replaceState(null, '', '#top');

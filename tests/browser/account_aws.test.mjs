@@ -20,8 +20,7 @@ after(async () => { if (gateway) await gateway.stop(); });
 
 test('the AWS account panel: ExternalId, quick-create link in a new tab, role ARN with the API error', async () => {
   const email = `ada.aws.${Date.now()}@example.com`;
-  const signup = await gateway.api('POST', '/v1/auth/signup', null, { email, password: 'analytical-1843' });
-  assert.equal(signup.status, 201);
+  const session = await gateway.signUp(email, 'analytical-1843');
   const chrome = await launchBrowser();
   const page = await chrome.page();
   try {
@@ -36,7 +35,7 @@ test('the AWS account panel: ExternalId, quick-create link in a new tab, role AR
     await waitForScreen(page, 'aws-account');
 
     const external = await widget(page, 'aws/external-id');
-    const link = (await gateway.api('GET', '/v1/account/aws', signup.body.token)).body;
+    const link = (await gateway.api('GET', '/v1/account/aws', session.token)).body;
     assert.equal(external.text, link.external_id, 'the panel shows the ExternalId the API gave');
     assert.match(external.text, /^cs-/);
     await widget(page, 'aws/principal');
@@ -71,7 +70,7 @@ test('the AWS account panel: ExternalId, quick-create link in a new tab, role AR
       return w && w.text.startsWith('Deploying through') ? w : null;
     }, null, { timeout: 20000 }).then((h) => h.jsonValue());
     assert.equal(role.text, 'Deploying through arn:aws:iam::123456789012:role/cloudsketch-deployer');
-    assert.equal((await gateway.api('GET', '/v1/account/aws', signup.body.token)).body.role_arn,
+    assert.equal((await gateway.api('GET', '/v1/account/aws', session.token)).body.role_arn,
       'arn:aws:iam::123456789012:role/cloudsketch-deployer');
     await screenshot(page, 'aws-03-role-saved');
     await click(page, 'aws/back');

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launchBrowser, startGateway, waitForScreen, widget, widgetOrNull, widgetWithText, click, type, waitFrames, screenshot,
+  launchBrowser, startGateway, dashboardAfterSignup, waitForScreen, widget, widgetOrNull, widgetWithText, click, type, waitFrames, screenshot,
 } from './harness.mjs';
 import { eventually } from '../lib/eventually.mjs';
 
@@ -99,7 +99,7 @@ async function newUserJourney(page) {
   await clearField(page, 'signup/password', 12);
   await type(page, 'signup/password', 'correct-horse-42');
   await page.keyboard.press('Enter');
-  await waitForScreen(page, 'dashboard');
+  await dashboardAfterSignup(page, gateway, email);
   assert.equal((await widget(page, 'dashboard/user')).text, email);
   assert.ok(await widget(page, 'dashboard/empty'), 'a new account shows the empty state');
   assert.ok(await storedToken(page), 'the session token is kept in localStorage');

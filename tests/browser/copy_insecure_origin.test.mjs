@@ -58,9 +58,7 @@ async function waitForClipboard(want, timeout = 20000) {
 
 test('Copy works on an origin that is not secure, and says how to copy when the browser refuses', async () => {
   const email = `copy.${Date.now()}@example.com`;
-  const signup = await api('POST', '/v1/auth/signup', null, { email, password: 'copy-paste-42' });
-  assert.equal(signup.status, 201);
-  const token = signup.body.token;
+  const { token } = await gateway.signUp(email, 'copy-paste-42');
   const created = await api('POST', '/v1/plan/', token, { name: 'Copy me' });
   assert.equal(created.status, 201);
   const deployed = await api('POST', `/v1/plan/${created.body.id}/deploy`, token, {});

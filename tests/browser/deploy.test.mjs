@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { postmastersUnder } from '../lib/postmasters.mjs';
 import {
-  launchBrowser, startGateway, waitForScreen, widget, widgetOrNull, widgetWithText, click, type, waitFrames, screenshot,
+  launchBrowser, startGateway, dashboardAfterSignup, waitForScreen, widget, widgetOrNull, widgetWithText, click, type, waitFrames, screenshot,
 } from './harness.mjs';
 import { eventually } from '../lib/eventually.mjs';
 
@@ -70,10 +70,11 @@ async function deployJourney(page) {
   await page.goto(gateway.url + '/');
   await page.click('#get-started');
   await waitForScreen(page, 'signup', 60000);
-  await type(page, 'signup/email', `ada.${Date.now()}@example.com`);
+  const email = `ada.${Date.now()}@example.com`;
+  await type(page, 'signup/email', email);
   await type(page, 'signup/password', 'correct-horse-42');
   await page.keyboard.press('Enter');
-  await waitForScreen(page, 'dashboard');
+  await dashboardAfterSignup(page, gateway, email);
   await type(page, 'dashboard/new-plan-name', 'Deploy test');
   await click(page, 'dashboard/new-plan');
   await click(page, 'dashboard/plan/Deploy test');

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import {
-  launchBrowser, startGateway, waitForScreen, widget, widgetOrNull, widgetWithText, widgetGone, click, type, waitFrames,
+  launchBrowser, startGateway, dashboardAfterSignup, waitForScreen, widget, widgetOrNull, widgetWithText, widgetGone, click, type, waitFrames,
   screenshot, drag,
 } from './harness.mjs';
 import { eventually } from '../lib/eventually.mjs';
@@ -63,10 +63,11 @@ async function editorJourney(page) {
   await page.goto(gateway.url + '/');
   await page.click('#get-started');
   await waitForScreen(page, 'signup', 60000);
-  await type(page, 'signup/email', `grace.${Date.now()}@example.com`);
+  const email = `grace.${Date.now()}@example.com`;
+  await type(page, 'signup/email', email);
   await type(page, 'signup/password', 'correct-horse-42');
   await page.keyboard.press('Enter');
-  await waitForScreen(page, 'dashboard');
+  await dashboardAfterSignup(page, gateway, email);
   await type(page, 'dashboard/new-plan-name', 'Editor test');
   await click(page, 'dashboard/new-plan');
   await click(page, 'dashboard/plan/Editor test');
@@ -273,10 +274,11 @@ async function canvasJourney(page) {
   await page.goto(gateway.url + '/');
   await page.click('#get-started');
   await waitForScreen(page, 'signup', 60000);
-  await type(page, 'signup/email', `alan.${Date.now()}@example.com`);
+  const email = `alan.${Date.now()}@example.com`;
+  await type(page, 'signup/email', email);
   await type(page, 'signup/password', 'correct-horse-42');
   await page.keyboard.press('Enter');
-  await waitForScreen(page, 'dashboard');
+  await dashboardAfterSignup(page, gateway, email);
   await type(page, 'dashboard/new-plan-name', 'Canvas test');
   await click(page, 'dashboard/new-plan');
   await click(page, 'dashboard/plan/Canvas test');

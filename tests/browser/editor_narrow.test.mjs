@@ -46,9 +46,7 @@ async function assertToolbarOneLine(page, size) {
 
 test('the editor at 1024x700: whole combo values, readable tabs, one toolbar line, a usable canvas', async () => {
   const email = `narrow.${Date.now()}@example.com`;
-  const signup = await gateway.api('POST', '/v1/auth/signup', null, { email, password: 'narrow-window-42' });
-  assert.equal(signup.status, 201);
-  const token = signup.body.token;
+  const { token } = await gateway.signUp(email, 'narrow-window-42');
   assert.equal((await gateway.api('POST', '/v1/plan/', token, { name: 'Narrow' })).status, 201);
 
   chrome = await launchBrowser({ viewport: { width: 1280, height: 800 } });

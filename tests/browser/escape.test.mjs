@@ -20,9 +20,7 @@ after(async () => {
 
 test('Escape closes the picker, a list and a confirmation without touching the plan or the selection', async () => {
   const email = `escape.${Date.now()}@example.com`;
-  const signup = await gateway.api('POST', '/v1/auth/signup', null, { email, password: 'escape-key-42' });
-  assert.equal(signup.status, 201);
-  const token = signup.body.token;
+  const { token } = await gateway.signUp(email, 'escape-key-42');
   const created = await gateway.api('POST', '/v1/plan/', token, { name: 'Escapes' });
   assert.equal(created.status, 201);
   const vm = created.body.plan.components.find((c) => c.kind === 'vm');

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { startGateway as startGatewayProcess } from '../lib/gateway.mjs';
+import { outboxMailsTo, signupLink, waitForMail } from '../lib/signup.mjs';
 
 const require = createRequire(import.meta.url);
 export const { chromium } = require('../node_modules/playwright-core');
@@ -98,6 +99,27 @@ export async function openSignedIn(page, baseUrl, session) {
   await page.evaluate((s) => localStorage.setItem('cloudsketch.session', JSON.stringify(s)), session);
   await page.goto(baseUrl + '/#app');
   await waitForScreen(page, 'dashboard', 60000);
+}
+
+// After the sign-up form was submitted for `email`: resolves once the dashboard shows. The first account of
+// a gateway without mail is signed in at once; any other sign-up shows "check your email", and this opens
+// the link the gateway wrote to its outbox in the same tab, as a person clicking it would
+// (tests/lib/signup.mjs; tests/browser/signup_link.test.mjs is the journey itself).
+export async function dashboardAfterSignup(page, gateway, email, timeout = 20000) {
+  let shown;
+  try {
+    shown = await page.waitForFunction(() => {
+      const s = window.csUi && window.csUi.screen();
+      return s === 'dashboard' || s === 'check-email' ? s : null;
+    }, null, { timeout }).then((handle) => handle.jsonValue());
+  } catch {
+    throw new Error(`after sign-up the app showed neither the dashboard nor "check your email" (shows: ${JSON.stringify(await shownScreen(page))})`);
+  }
+  if (shown === 'check-email') {
+    const mail = await waitForMail(() => outboxMailsTo(gateway.dataDir, email.trim().toLowerCase()), 0, timeout, `the link for ${email}`);
+    await page.goto(signupLink(mail));
+    await waitForScreen(page, 'dashboard', timeout);
+  }
 }
 
 export async function waitForScreen(page, screen, timeout = 20000) {

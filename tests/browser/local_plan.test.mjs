@@ -41,9 +41,7 @@ async function preview(page, tab) {
 
 test('a local plan shows its VM as this machine, sized for PostgreSQL, with no types or prices', async () => {
   const email = `local.${Date.now()}@example.com`;
-  const signup = await api('POST', '/v1/auth/signup', null, { email, password: 'local-first-42' });
-  assert.equal(signup.status, 201);
-  const token = signup.body.token;
+  const { token } = await gateway.signUp(email, 'local-first-42');
   const created = await api('POST', '/v1/plan/', token, { name: 'First plan' });
   assert.equal(created.status, 201);
   assert.deepEqual(created.body.plan.cloud, { provider: 'local', region: 'local' });

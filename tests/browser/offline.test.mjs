@@ -72,9 +72,7 @@ async function explain(page, name, error) {
 
 test('offline: reload without network, edit and create plans, sync when back, resolve a conflict', async () => {
   const email = `offline.${Date.now()}@example.com`;
-  const signup = await api('POST', '/v1/auth/signup', null, { email, password: 'offline-first-42' });
-  assert.equal(signup.status, 201);
-  const token = signup.body.token;
+  const { token } = await gateway.signUp(email, 'offline-first-42');
   const created = await api('POST', '/v1/plan/', token, { name: 'Inventory' });
   assert.equal(created.status, 201);
   const id = created.body.id;

@@ -71,9 +71,7 @@ const serverHas = async (token, id) => (await api('GET', `/v1/plan/${id}`, token
 
 test('offline deletes are kept on the device, synced when back, and ask when the plan changed meanwhile', async () => {
   const email = `deleter.${Date.now()}@example.com`;
-  const signup = await api('POST', '/v1/auth/signup', null, { email, password: 'offline-delete-42' });
-  assert.equal(signup.status, 201);
-  const token = signup.body.token;
+  const { token } = await gateway.signUp(email, 'offline-delete-42');
   const ids = {};
   for (const name of ['Old notes', 'Shared plan', 'Stale copy', 'Keeper']) {
     const created = await api('POST', '/v1/plan/', token, { name });
@@ -166,9 +164,7 @@ test('offline deletes are kept on the device, synced when back, and ask when the
 
 test('an online delete of a plan changed since the dashboard listed it asks before deleting', async () => {
   const email = `overtaken.${Date.now()}@example.com`;
-  const signup = await api('POST', '/v1/auth/signup', null, { email, password: 'online-delete-42' });
-  assert.equal(signup.status, 201);
-  const token = signup.body.token;
+  const { token } = await gateway.signUp(email, 'online-delete-42');
   const created = await api('POST', '/v1/plan/', token, { name: 'Overtaken' });
   assert.equal(created.status, 201);
   const id = created.body.id;

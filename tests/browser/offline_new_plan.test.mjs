@@ -37,9 +37,7 @@ async function storedPlans(page, email) {
 test('a new plan made offline starts on the gateway default provider', async () => {
   const email = `offline.new.${Date.now()}@example.com`;
   const password = 'offline-new-plan-42';
-  const signup = await api('POST', '/v1/auth/signup', null, { email, password });
-  assert.equal(signup.status, 201);
-  const token = signup.body.token;
+  const { token } = await gateway.signUp(email, password);
   // What an online new plan gets, from the gateway itself.
   const online = await api('POST', '/v1/plan/', token, { name: 'Made online' });
   assert.equal(online.status, 201, online.text);

@@ -38,9 +38,7 @@ const componentsOf = async (token, id) => (await gateway.api('GET', `/v1/plan/${
 
 test('Ctrl+V pastes the system clipboard into a text field and cs-json components onto the canvas', async () => {
   const email = `paste.${Date.now()}@example.com`;
-  const signup = await gateway.api('POST', '/v1/auth/signup', null, { email, password: 'paste-it-in-42' });
-  assert.equal(signup.status, 201);
-  const token = signup.body.token;
+  const { token } = await gateway.signUp(email, 'paste-it-in-42');
   const created = await gateway.api('POST', '/v1/plan/', token, { name: 'Paste' });
   assert.equal(created.status, 201);
   const id = created.body.id;

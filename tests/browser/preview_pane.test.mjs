@@ -50,9 +50,7 @@ function assertLongestLineReachable(pane, text) {
 
 test('the preview pane is a reading pane: a page of text, horizontal scroll, a splitter', async () => {
   const email = `reader.${Date.now()}@example.com`;
-  const signup = await gateway.api('POST', '/v1/auth/signup', null, { email, password: 'reading-pane-42' });
-  assert.equal(signup.status, 201);
-  const token = signup.body.token;
+  const { token } = await gateway.signUp(email, 'reading-pane-42');
   assert.equal((await gateway.api('POST', '/v1/plan/', token, { name: 'Reading' })).status, 201);
 
   chrome = await launchBrowser({ viewport: { width: 1280, height: 800 } });

@@ -33,9 +33,8 @@ async function withPage(options, name, run) {
 test('log in, rename a plan someone else just changed, then lose the session', async () => {
   const email = `grace.${Date.now()}@example.com`;
   const password = 'compilers-1952';
-  const signup = await api('POST', '/v1/auth/signup', null, { email, password });
-  assert.equal(signup.status, 201);
-  const created = await api('POST', '/v1/plan/', signup.body.token, { name: 'Billing' });
+  const session = await gateway.signUp(email, password);
+  const created = await api('POST', '/v1/plan/', session.token, { name: 'Billing' });
   assert.equal(created.status, 201);
 
   await withPage({}, 'session', async (page) => {
@@ -65,7 +64,7 @@ test('log in, rename a plan someone else just changed, then lose the session', a
 
     // Someone else saves first; our rename is based on a stale revision.
     const theirs = { ...created.body.plan, name: 'Billing (theirs)' };
-    const put = await api('PUT', `/v1/plan/${created.body.id}`, signup.body.token, { revision: created.body.revision, plan: theirs });
+    const put = await api('PUT', `/v1/plan/${created.body.id}`, session.token, { revision: created.body.revision, plan: theirs });
     assert.equal(put.status, 200);
     await click(page, 'plan/name-input');
     await page.keyboard.press('Control+A');
@@ -81,7 +80,7 @@ test('log in, rename a plan someone else just changed, then lose the session', a
     await click(page, 'conflict/take-theirs');
     await page.waitForFunction(() => window.csUi.widget('plan/title')?.text === 'Billing (theirs)', null, { timeout: 20000 });
     assert.equal(Number((await widget(page, 'plan/revision')).text), put.body.revision);
-    assert.equal((await api('GET', `/v1/plan/${created.body.id}`, signup.body.token)).body.plan.name, 'Billing (theirs)');
+    assert.equal((await api('GET', `/v1/plan/${created.body.id}`, session.token)).body.plan.name, 'Billing (theirs)');
 
     // The session is revoked elsewhere: the next call sends the user back to the login form.
     const token = await page.evaluate(() => JSON.parse(localStorage.getItem('cloudsketch.session')).token);

@@ -17,6 +17,13 @@ namespace ui {
 namespace {
 
 constexpr const char* kSessionKey = "cloudsketch.session";
+constexpr const char* kDevicePrefix = "cloudsketch.device.";  // + email: this device's token for the account
+
+// This device's token for `email` (docs/accounts.md), kept across sign-outs: it is not a session, only what
+// keeps others' failed guesses from slowing this device down.
+std::string DeviceToken(const std::string& email) {
+    return platform::StorageGet(kDevicePrefix + email).value_or("");
+}
 
 std::string Trim(const std::string& text) {
     const auto first = text.find_first_not_of(" \t\r\n");
@@ -67,6 +74,7 @@ std::string_view ScreenName(Screen screen) {
         case Screen::Starting: return "starting";
         case Screen::Login: return "login";
         case Screen::Signup: return "signup";
+        case Screen::CheckEmail: return "check-email";
         case Screen::Dashboard: return "dashboard";
         case Screen::Plan: return "plan";
         case Screen::AwsAccount: return "aws-account";
@@ -78,6 +86,11 @@ App::App() {
     platform::CaptureEditorShortcuts();
     platform::CapturePaste();
     RouteImGuiClipboard();
+    // Opened from a sign-up link: that account, whatever session this browser had.
+    if (auto token = platform::TakeVerifyToken()) {
+        FollowSignupLink(*token);
+        return;
+    }
     Session stored = LoadSession();
     if (stored.token.empty()) {
         state_.screen = platform::StartMode() == "signup" ? Screen::Signup : Screen::Login;
@@ -104,6 +117,8 @@ App::App() {
 
 void App::Frame() {
     state_.now_unix = platform::NowUnixSeconds();
+    // A sign-up link pasted into the address bar of a running app (assets/boot.js hands it over).
+    if (auto token = platform::TakeVerifyToken()) FollowSignupLink(*token);
     client_.Poll();
     std::vector<std::function<void()>> stored;
     stored.swap(db_ready_);
@@ -120,6 +135,7 @@ void App::Frame() {
         case Screen::Starting: DrawStarting(state_); break;
         case Screen::Login:
         case Screen::Signup: DrawAuth(state_, intents); break;
+        case Screen::CheckEmail: DrawCheckEmail(state_, intents); break;
         case Screen::Dashboard: DrawDashboard(state_, intents); break;
         case Screen::Plan: DrawPlanView(state_, intents); break;
         case Screen::AwsAccount: DrawAwsAccount(state_, intents); break;
@@ -176,6 +192,12 @@ void App::Apply(const Intent& intent) {
             state_.auth.notice.clear();
             state_.auth.focus_email = true;
             break;
+        case Intent::Kind::BackToLogin:
+            state_.screen = Screen::Login;
+            state_.auth.error.clear();
+            state_.auth.notice.clear();
+            state_.auth.focus_email = true;
+            break;
         case Intent::Kind::Logout: {
             // The token dies on the server too, but the user is signed out here whatever it answers.
             client_.Logout([](ApiResult<Empty>) {});
@@ -224,28 +246,64 @@ void App::SubmitAuth() {
     }
     form.error.clear();
     form.busy = true;
-    auto done = [this](ApiResult<Session> result) {
-        state_.auth.busy = false;
-        if (!result.ok()) {
-            state_.auth.error = result.error.Describe();
-            return;
-        }
+    auto signed_in = [this](Session session) {
         state_.auth.password.clear();
-        SignedIn(*result.value);
+        SignedIn(std::move(session));
         // Log-in answers do not say where new plans start; /v1/me does (for "New plan" offline later).
         client_.Me([this](ApiResult<Session> me) {
             if (me.ok()) RememberNewPlanCloud(*me.value);
         });
     };
     if (state_.screen == Screen::Signup) {
-        client_.Signup(email, form.password, done);
+        client_.Signup(email, form.password, [this, signed_in](ApiResult<SignupOutcome> result) {
+            state_.auth.busy = false;
+            if (!result.ok()) {
+                state_.auth.error = result.error.Describe();
+                return;
+            }
+            if (result.value->session) return signed_in(*result.value->session);
+            // A link went out (or, for an address with an account, a note to its owner: the same answer).
+            AuthForm& auth = state_.auth;
+            auth.password.clear();
+            auth.sent_to = result.value->email;
+            auth.sent_message = result.value->message;
+            auth.sent_to_outbox = result.value->mail == "outbox";
+            state_.screen = Screen::CheckEmail;
+        });
     } else {
-        client_.Login(email, form.password, done);
+        client_.Login(email, form.password, DeviceToken(email), [this, signed_in](ApiResult<Session> result) {
+            state_.auth.busy = false;
+            if (!result.ok()) {
+                state_.auth.error = result.error.Describe();
+                return;
+            }
+            signed_in(*result.value);
+        });
     }
+}
+
+// The link of a sign-up mail: POST /v1/auth/verify makes the account and signs this browser in as it.
+void App::FollowSignupLink(const std::string& token) {
+    if (!state_.session.token.empty()) SignOut({});
+    state_.screen = Screen::Starting;
+    state_.auth.verifying = true;
+    client_.Verify(token, [this](ApiResult<Session> result) {
+        state_.auth.verifying = false;
+        if (!result.ok()) {
+            state_.screen = Screen::Signup;
+            state_.auth.error = result.error.Describe();
+            return;
+        }
+        SignedIn(*result.value);
+        client_.Me([this](ApiResult<Session> me) {
+            if (me.ok()) RememberNewPlanCloud(*me.value);
+        });
+    });
 }
 
 void App::SignedIn(Session session, bool offline) {
     client_.SetToken(session.token);
+    if (!session.device_token.empty()) platform::StorageSet(kDevicePrefix + session.email, session.device_token);
     SaveSession(session);
     state_.session = std::move(session);
     state_.auth = AuthForm{};

@@ -25,6 +25,9 @@ public:
 private:
     void Apply(const Intent& intent);
     void SubmitAuth();
+    // Follows a sign-up link's token (POST /v1/auth/verify): signed in as the new account, or the sign-up
+    // form with the gateway's reason.
+    void FollowSignupLink(const std::string& token);
     // `offline`: the gateway could not be reached to confirm a stored session; work from this device.
     void SignedIn(Session session, bool offline = false);
     void SignOut(std::string notice);

@@ -15,10 +15,10 @@
 
 namespace ui {
 
-enum class Screen { Starting, Login, Signup, Dashboard, Plan, AwsAccount };
+enum class Screen { Starting, Login, Signup, CheckEmail, Dashboard, Plan, AwsAccount };
 
-// Stable names for tests and window.csUi.screen(): "starting", "login", "signup", "dashboard", "plan",
-// "aws-account".
+// Stable names for tests and window.csUi.screen(): "starting", "login", "signup", "check-email", "dashboard",
+// "plan", "aws-account".
 std::string_view ScreenName(Screen screen);
 
 struct AuthForm {
@@ -28,6 +28,11 @@ struct AuthForm {
     std::string notice;  // neutral information, e.g. "You have been signed out."
     bool busy = false;   // a request is in flight: the submit button is disabled
     bool focus_email = true;  // put the cursor in the email field on the next frame
+    // After a sign-up answered "check your email" (Screen::CheckEmail): where the link went and what to do.
+    std::string sent_to;
+    std::string sent_message;
+    bool sent_to_outbox = false;  // the gateway has no mail server: its operator has the link
+    bool verifying = false;       // a sign-up link from the address bar is being followed
 };
 
 // One dashboard row: the server's summary merged with what this device holds (offline.md rules in
@@ -181,6 +186,7 @@ struct Intent {
     enum class Kind {
         SubmitAuth,     // log in or sign up, by the current screen, with state.auth
         SwitchAuthMode, // login <-> signup
+        BackToLogin,    // from "check your email" to the sign-in form
         Logout,
         RefreshPlans,
         CreatePlan,     // with state.dashboard.new_plan_name

@@ -75,6 +75,7 @@ Session ReadSession(const json& body) {
     Session session;
     session.token = Str(body, "token");
     if (auto user = body.find("user"); user != body.end() && user->is_object()) session.email = Str(*user, "email");
+    session.device_token = Str(body, "device_token");
     return session;
 }
 
@@ -197,13 +198,34 @@ void GatewayClient::Poll() {
     for (auto& run : ready) run();
 }
 
-void GatewayClient::Signup(const std::string& email, const std::string& password, ApiCallback<Session> done) {
+void GatewayClient::Signup(const std::string& email, const std::string& password,
+                           ApiCallback<SignupOutcome> done) {
     Send("POST", "/v1/auth/signup", json{{"email", email}, {"password", password}},
+         [done](const platform::HttpResponse& r) {
+             done(Decode<SignupOutcome>(r, [&](const json& body) {
+                 SignupOutcome outcome;
+                 if (r.status == 201) {
+                     outcome.session = ReadSession(body);
+                 } else {
+                     outcome.email = Str(body, "email");
+                     outcome.mail = Str(body, "mail");
+                     outcome.message = Str(body, "message");
+                 }
+                 return outcome;
+             }));
+         });
+}
+
+void GatewayClient::Verify(const std::string& token, ApiCallback<Session> done) {
+    Send("POST", "/v1/auth/verify", json{{"token", token}},
          [done](const platform::HttpResponse& r) { done(Decode<Session>(r, ReadSession)); });
 }
 
-void GatewayClient::Login(const std::string& email, const std::string& password, ApiCallback<Session> done) {
-    Send("POST", "/v1/auth/login", json{{"email", email}, {"password", password}},
+void GatewayClient::Login(const std::string& email, const std::string& password, const std::string& device_token,
+                          ApiCallback<Session> done) {
+    json body{{"email", email}, {"password", password}};
+    if (!device_token.empty()) body["device_token"] = device_token;
+    Send("POST", "/v1/auth/login", body,
          [done](const platform::HttpResponse& r) { done(Decode<Session>(r, ReadSession)); });
 }
 
@@ -221,7 +243,9 @@ void GatewayClient::Me(ApiCallback<Session> done) {
     const std::string token = token_;
     Send("GET", "/v1/me", std::nullopt, [done, token](const platform::HttpResponse& r) {
         done(Decode<Session>(r, [&](const json& body) {
-            Session session{token, Str(body, "email")};
+            Session session;
+            session.token = token;
+            session.email = Str(body, "email");
             if (auto it = body.find("new_plan"); it != body.end() && it->is_object()) {
                 if (auto cloud = it->find("cloud"); cloud != it->end() && cloud->is_object()) {
                     session.new_plan_provider = Str(*cloud, "provider");

@@ -45,9 +45,20 @@ struct Empty {};
 struct Session {
     std::string token;
     std::string email;
+    // Log-in, sign-up and verify only: this device's key for the account (docs/accounts.md), kept by the
+    // app and sent with later log-ins so that others' failed guesses never slow this device down.
+    std::string device_token;
     // GET /v1/me only: the cloud the gateway starts a new plan on ("" when it does not say: older gateways).
     std::string new_plan_provider;
     std::string new_plan_region;
+};
+
+// What a sign-up answered: a session at once, or a link mailed (202 "check_email").
+struct SignupOutcome {
+    std::optional<Session> session;  // 201: signed in
+    std::string email;               // 202: the address the link went to
+    std::string mail;                // 202: "smtp" or "outbox" (the gateway has no mail server)
+    std::string message;             // 202: what to do now, in the gateway's words
 };
 
 // "grey" (never deployed), "orange", "green" or "red", and why, shown on hover.
@@ -145,8 +156,13 @@ public:
     void SetToken(std::string token) { token_ = std::move(token); }
     const std::string& Token() const { return token_; }
 
-    void Signup(const std::string& email, const std::string& password, ApiCallback<Session> done);
-    void Login(const std::string& email, const std::string& password, ApiCallback<Session> done);
+    // POST /v1/auth/signup: a session (the first account of a gateway without mail), or "check your email".
+    void Signup(const std::string& email, const std::string& password, ApiCallback<SignupOutcome> done);
+    // POST /v1/auth/verify: the token of a sign-up link creates the account and gives its session.
+    void Verify(const std::string& token, ApiCallback<Session> done);
+    // POST /v1/auth/login, with this device's token for the account when it has one ("" = none).
+    void Login(const std::string& email, const std::string& password, const std::string& device_token,
+               ApiCallback<Session> done);
     void Logout(ApiCallback<Empty> done);
     // GET /v1/me: checks a stored token and gives the account's email back.
     void Me(ApiCallback<Session> done);

@@ -88,6 +88,10 @@ double NowUnixSeconds();
 // Which screen the visitor asked for on the landing page ("signup" or "login"; "" when unknown).
 std::string StartMode();
 
+// The token of a sign-up link ("#verify/<token>") the page was opened with or sent to since the last call
+// (assets/boot.js takes it out of the address bar at once); nullopt when there is none.
+std::optional<std::string> TakeVerifyToken();
+
 // Where the page's test hooks (window.csUi) read from: the latest frame's widget rectangles as JSON,
 // the current screen name and the frame counter. Set once per frame by the app; `widgets_json` runs
 // only when a test asks for the widgets, so frames nobody inspects do not pay for the JSON.

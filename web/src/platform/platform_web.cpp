@@ -259,6 +259,24 @@ std::string StartMode() {
     return mode;
 }
 
+EM_JS(char*, cs_take_verify_token, (), {
+    var token = window.csVerifyToken;
+    if (!token) return 0;
+    window.csVerifyToken = "";
+    var size = lengthBytesUTF8(token) + 1;
+    var ptr = _malloc(size);
+    stringToUTF8(token, ptr, size);
+    return ptr;
+});
+
+std::optional<std::string> TakeVerifyToken() {
+    char* raw = cs_take_verify_token();
+    if (raw == nullptr) return std::nullopt;
+    std::string token(raw);
+    std::free(raw);
+    return token;
+}
+
 namespace {
 std::vector<double> g_frame_times;  // the last kFrameTimes frames, oldest first
 constexpr size_t kFrameTimes = 1000;

@@ -44,7 +44,8 @@ void Card(float width, Draw draw) {
 
 void DrawStarting(const AppState& state) {
     BeginScreen("starting");
-    const std::string text = "Signing you in as " + state.session.email + "...";
+    const std::string text = state.auth.verifying ? std::string("Finishing your sign-up...")
+                                                  : "Signing you in as " + state.session.email + "...";
     const ImVec2 size = ImGui::CalcTextSize(text.c_str());
     ImGui::SetCursorPos(ImVec2((ImGui::GetWindowWidth() - size.x) * 0.5f, ImGui::GetWindowHeight() * 0.4f));
     ImGui::TextUnformatted(text.c_str());
@@ -115,6 +116,38 @@ void DrawAuth(AppState& state, Intents& intents) {
         if (ImGui::Button(other) && !form.busy) intents.push_back({Intent::Kind::SwitchAuthMode, {}});
         Probe(p + "/switch", other);
         ImGui::PopStyleColor(3);
+    });
+    ImGui::End();
+}
+
+void DrawCheckEmail(const AppState& state, Intents& intents) {
+    BeginScreen("check-email");
+    const AuthForm& form = state.auth;
+    const float scale = Scale();
+    const float width = std::min(460 * scale, ImGui::GetContentRegionAvail().x);
+
+    ImGui::SetCursorPosY(std::max(ImGui::GetWindowHeight() * 0.10f, 16 * scale));
+    ImGui::SetCursorPosX(CenteredX(width));
+    Card(width, [&](float inner) {
+        Brand();
+        const char* title = form.sent_to_outbox ? "Your link is in the gateway's outbox" : "Check your email";
+        ImGui::TextUnformatted(title);
+        Probe("check-email/title", title);
+        ImGui::Dummy(ImVec2(0, 6 * scale));
+        // The gateway's own words: the same for a new address and one that has an account already.
+        ImGui::TextWrapped("%s", form.sent_message.c_str());
+        Probe("check-email/message", form.sent_message);
+        ImGui::Dummy(ImVec2(0, 4 * scale));
+        const char* hint =
+            form.sent_to_outbox
+                ? "Ask the person who runs this gateway for the link; it works once, in this browser or another."
+                : "No message? Look in your spam folder, or sign up again in a few minutes to get a new link.";
+        ColoredText(kColorMuted, hint, "check-email/hint");
+        ImGui::Dummy(ImVec2(0, 6 * scale));
+        if (PrimaryButton("Back to sign in", true, ImVec2(inner, 0))) {
+            intents.push_back({Intent::Kind::BackToLogin, {}});
+        }
+        Probe("check-email/back", "Back to sign in");
     });
     ImGui::End();
 }

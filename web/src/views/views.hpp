@@ -13,6 +13,8 @@ void DrawStarting(const AppState& state);
 // Log-in and sign-up share one form; state.screen says which (Screen::Login or Screen::Signup).
 // Probe ids: <login|signup>/{email,password,submit,switch,error,notice}.
 void DrawAuth(AppState& state, Intents& intents);
+// After a sign-up: "check your email" (or, without a mail server, where the operator finds the link).
+void DrawCheckEmail(const AppState& state, Intents& intents);
 
 // The user's plans. Probe ids: dashboard/{new-plan-name,new-plan,refresh,logout,empty,error,notice},
 // dashboard/plan/<name> (+ /status, /open, /delete), confirm/{delete,cancel}.
