@@ -118,10 +118,14 @@ function parseWrk(text) {
   return { rps, p50: pct(50), p99: pct(99), non2xx, errors };
 }
 
+// Async, so this process keeps reading the gateway's log pipe while wrk runs (a blocked reader would stall
+// the gateway's log writes and measure the pipe, not the gateway).
 function wrk(url, headers = {}) {
   const h = Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
-  const r = spawnSync('wrk', ['-t2', `-c${connections}`, `-d${seconds}s`, '--latency', ...h, url], { encoding: 'utf8' });
-  return parseWrk(r.stdout);
+  const child = spawn('wrk', ['-t2', `-c${connections}`, `-d${seconds}s`, '--latency', ...h, url]);
+  let out = '';
+  child.stdout.on('data', (c) => { out += c; });
+  return new Promise((resolve) => child.once('exit', () => resolve(parseWrk(out))));
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -142,12 +146,12 @@ try {
   try {
     for (let run = 0; run < runs; ++run) {
       let held = await holdIdle(nginx.url, idle);
-      const n = wrk(`${nginx.url}/v1/plan/`);
+      const n = await wrk(`${nginx.url}/v1/plan/`);
       held.close();
       held = await holdIdle(gw.url, idle, auth);
       const openDuring = held.open();
-      const g = wrk(`${gw.url}/v1/plan/`, auth);
-      const h = wrk(`${gw.url}/healthz`);
+      const g = await wrk(`${gw.url}/v1/plan/`, auth);
+      const h = await wrk(`${gw.url}/healthz`);
       const stillOpen = held.open();
       held.close();
       rows.nginx.push(n);

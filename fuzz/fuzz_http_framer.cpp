@@ -115,12 +115,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (std::size_t at = 0; at < bytes.size();) {
         seed = seed * 1103515245u + 12345u;
         std::size_t n = 1 + (seed >> 16) % 64;
-        // KNOWN, reported to the front's owner, not fixed here (docs/fuzzing.md; input in
-        // fuzz/reported/http_framer/): while a request line waits for its LF, a CR already received counts
-        // toward max_request_line_bytes, so a line of exactly the limit is refused (414) when its CR and LF
-        // arrive in different reads and accepted otherwise. Pieces never split a CRLF until that is fixed;
-        // delete these two lines then.
-        if (at + n < bytes.size() && bytes[at + n - 1] == '\r' && bytes[at + n] == '\n') ++n;
         pieces.push_back(bytes.substr(at, n));
         at += n;
     }

@@ -46,6 +46,12 @@ void ReplyJson(httplib::Response& res, int status, const nlohmann::ordered_json&
     res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), kJsonType);
 }
 
+void ReplyJsonText(httplib::Response& res, int status, std::string json) {
+    res.status = status;
+    res.body = std::move(json);
+    res.set_header("Content-Type", kJsonType);
+}
+
 nlohmann::json Detail(std::string_view path, std::string_view code, std::string_view message) {
     return {{"path", path}, {"code", code}, {"message", message}};
 }

@@ -18,6 +18,9 @@ inline constexpr int kMaxJsonDepth = 64;  // deeper bodies are refused before pa
 // Sets status, Content-Type: application/json and the body.
 void ReplyJson(httplib::Response& res, int status, const nlohmann::ordered_json& body);
 
+// Sets status, Content-Type: application/json and a body that is already JSON text.
+void ReplyJsonText(httplib::Response& res, int status, std::string json);
+
 // The error envelope of docs/api.md: {"error": {code, message, request_id, details}}. The request id is
 // the one the server put on the response (X-Request-Id).
 void ReplyError(httplib::Response& res, int status, std::string_view code, std::string_view message,

@@ -3,13 +3,17 @@
 #include <cstdio>
 
 #include "clock.hpp"
+#include "json_writer.hpp"
 
 namespace gw {
 
 Log::Log()
     : sink_([](const std::string& line) {
-          std::fputs(line.c_str(), stderr);
-          std::fputc('\n', stderr);
+          // One write per line (stderr is unbuffered: two calls were two system calls).
+          std::string text;
+          text.reserve(line.size() + 1);
+          text.append(line).push_back('\n');
+          std::fwrite(text.data(), 1, text.size(), stderr);
       }) {}
 
 Log::Log(Sink sink) : sink_(std::move(sink)) {}
@@ -23,12 +27,25 @@ void Log::Write(nlohmann::json& line) {
 }
 
 void Log::Access(const AccessEntry& e) {
-    nlohmann::json line = {{"level", "info"},       {"event", "access"},   {"method", e.method},
-                           {"path", e.path},        {"status", e.status},  {"duration_ms", e.duration_ms},
-                           {"request_id", e.request_id}, {"remote", e.remote}};
-    if (!e.user_id.empty()) line["user_id"] = e.user_id;
-    if (!e.error_code.empty()) line["error"] = e.error_code;
-    Write(line);
+    // Written directly (one line per request; json_writer.hpp says why). Client-supplied text (the path) may
+    // hold any bytes: invalid UTF-8 is replaced, so logging never fails a request.
+    JsonWriter line;
+    line.BeginObject();
+    line.Key("level").String("info");
+    line.Key("event").String("access");
+    line.Key("method").Utf8(e.method);
+    line.Key("path").Utf8(e.path);
+    line.Key("status").Int(e.status);
+    line.Key("duration_ms").Number(e.duration_ms);
+    line.Key("request_id").Utf8(e.request_id);
+    line.Key("remote").Utf8(e.remote);
+    if (!e.user_id.empty()) line.Key("user_id").String(e.user_id);
+    if (!e.error_code.empty()) line.Key("error").String(e.error_code);
+    line.Key("ts").String(FormatTimestamp(SystemNowMs()));
+    line.EndObject();
+    const std::string text = line.Take();
+    std::lock_guard lock(mutex_);
+    sink_(text);
 }
 
 void Log::Error(std::string_view event, std::string_view request_id, std::string_view detail) {

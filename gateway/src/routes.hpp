@@ -125,7 +125,10 @@ void HandleDrift(RouteContext& ctx);
 void ReplyQuotaExceeded(RouteContext& ctx, int status, std::string_view quota, int limit, int in_use,
                         std::string_view message, std::string_view path = "");
 
-// A plan's "status" object (docs/deploy.md), shared by the plan routes.
+// A plan's "status" object (docs/deploy.md), shared by the plan routes: written once (WritePlanStatus), and
+// as a JSON value for the routes that build their answer with nlohmann.
+class JsonWriter;
+void WritePlanStatus(JsonWriter& out, const deploy::PlanStatus& status);
 nlohmann::ordered_json PlanStatusJson(const deploy::PlanStatus& status);
 
 }  // namespace gw

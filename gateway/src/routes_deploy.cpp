@@ -6,6 +6,7 @@
 #include "http_util.hpp"
 #include "plan/json.hpp"
 #include "plan/validate.hpp"
+#include "json_writer.hpp"
 #include "routes.hpp"
 
 namespace gw {
@@ -121,21 +122,28 @@ deploy::JobLimits Limits(const RouteContext& ctx) {
 
 }  // namespace
 
-ordered_json PlanStatusJson(const deploy::PlanStatus& s) {
-    ordered_json out;
-    out["light"] = s.light;
-    out["reason"] = s.reason;
+void WritePlanStatus(JsonWriter& out, const deploy::PlanStatus& s) {
+    out.BeginObject();
+    out.Key("light").String(s.light);
+    out.Key("reason").String(s.reason);
     if (s.light == "orange") {
-        out["step"] = s.step.empty() ? ordered_json(nullptr) : ordered_json(s.step);
-        out["progress"] = s.progress;
+        out.Key("step");
+        s.step.empty() ? out.Null() : out.String(s.step);
+        out.Key("progress").Number(s.progress);
     }
-    if (!s.deployment_id.empty()) out["deployment_id"] = s.deployment_id;
-    if (s.last_deployed_at) out["last_deployed_at"] = FormatTimestamp(s.last_deployed_at);
+    if (!s.deployment_id.empty()) out.Key("deployment_id").String(s.deployment_id);
+    if (s.last_deployed_at) out.Key("last_deployed_at").String(FormatTimestamp(s.last_deployed_at));
     if (s.checked_at) {
-        out["checked_at"] = FormatTimestamp(s.checked_at);
-        out["checks"] = s.checks;
+        out.Key("checked_at").String(FormatTimestamp(s.checked_at));
+        out.Key("checks").Raw(s.checks.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
-    return out;
+    out.EndObject();
+}
+
+ordered_json PlanStatusJson(const deploy::PlanStatus& s) {
+    JsonWriter out;
+    WritePlanStatus(out, s);
+    return ordered_json::parse(out.text());
 }
 
 void HandleDeploy(RouteContext& ctx) {

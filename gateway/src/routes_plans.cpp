@@ -7,6 +7,7 @@
 #include "http_util.hpp"
 #include "plan/json.hpp"
 #include "plan/validate.hpp"
+#include "json_writer.hpp"
 #include "routes.hpp"
 
 namespace gw {
@@ -90,15 +91,17 @@ ordered_json Resource(RouteContext& ctx, const PlanRecord& record, const json& w
     return body;
 }
 
-ordered_json Summary(const PlanRecord& record, const deploy::PlanStatus& status) {
-    ordered_json item;
-    item["id"] = record.id;
-    item["name"] = record.name;
-    item["environment"] = record.environment;
-    item["revision"] = record.revision;
-    item["updated_at"] = FormatTimestamp(record.updated_at);
-    item["status"] = PlanStatusJson(status);
-    return item;
+// One item of the plan list (docs/api.md).
+void WriteSummary(JsonWriter& out, const PlanRecord& record, const deploy::PlanStatus& status) {
+    out.BeginObject();
+    out.Key("id").String(record.id);
+    out.Key("name").String(record.name);
+    out.Key("environment").String(record.environment);
+    out.Key("revision").Int(record.revision);
+    out.Key("updated_at").String(FormatTimestamp(record.updated_at));
+    out.Key("status");
+    WritePlanStatus(out, status);
+    out.EndObject();
 }
 
 // The stored fields of `checked` with the server-owned ones set into the cs-json itself.
@@ -175,15 +178,17 @@ void HandleListPlans(RouteContext& ctx) {
                    {Detail("", "query.cursor_invalid", "Use next_cursor from a previous page.")});
         return;
     }
-    ordered_json items = ordered_json::array();
     std::vector<std::string> ids;
     for (const PlanRecord& record : page.items) ids.push_back(record.id);
     const auto statuses = ctx.services.engine.Statuses(ctx.user_id, ids);  // one query for the page
-    for (const PlanRecord& record : page.items) items.push_back(Summary(record, statuses.at(record.id)));
-    ordered_json body;
-    body["items"] = items;
-    body["next_cursor"] = page.next_cursor ? ordered_json(*page.next_cursor) : ordered_json(nullptr);
-    ReplyJson(ctx.res, 200, body);
+    // The list every dashboard polls is written straight to text (json_writer.hpp says why).
+    JsonWriter out;
+    out.BeginObject().Key("items").BeginArray();
+    for (const PlanRecord& record : page.items) WriteSummary(out, record, statuses.at(record.id));
+    out.EndArray().Key("next_cursor");
+    page.next_cursor ? out.String(*page.next_cursor) : out.Null();
+    out.EndObject();
+    ReplyJsonText(ctx.res, 200, out.Take());
 }
 
 void HandleGetPlan(RouteContext& ctx) {

@@ -47,6 +47,9 @@ public:
     // Stops Serve(): stops accepting, lets requests being served finish; safe from any thread.
     void Stop();
     http::FrontStats front_stats() const { return server_.Stats(); }
+    // The whole request path (framing, routing, handlers, response) for raw bytes, without sockets: what a
+    // connection sending `raw` would receive. For fuzzing (fuzz/fuzz_gateway_requests.cpp) and tests.
+    std::string HandleRaw(std::string_view raw) { return server_.ServeBuffered(raw); }
 
     int port() const { return port_; }
     const Config& config() const { return config_; }

@@ -54,6 +54,7 @@ public:
             cloud_accounts_ = MakeSqliteCloudAccountStore(db_, mutex_);
             signups_ = MakeSqliteSignupStore(db_, mutex_);
         } catch (...) {
+            sqlite::StatementCache::Forget(db_);
             sqlite3_close(db_);
             throw;
         }
@@ -62,6 +63,7 @@ public:
         deployments_.reset();
         cloud_accounts_.reset();
         signups_.reset();
+        sqlite::StatementCache::Forget(db_);
         sqlite3_close(db_);
     }
 

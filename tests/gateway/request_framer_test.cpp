@@ -170,6 +170,18 @@ TEST(RequestFramerTest, LeadingEmptyLinesAreSkippedAndAuthorizationIsKept) {
     EXPECT_EQ(out.requests[0].authorization, "Bearer abc");
 }
 
+TEST(RequestFramerTest, ARequestLineAtTheLimitDoesNotDependOnWhereReadsEnd) {
+    // Found by fuzz_http_framer: the CR of a CRLF split across reads counted toward the line's length.
+    const std::string line = "GET /" + std::string(8178, 'a') + " HTTP/1.1";
+    ASSERT_EQ(line.size(), FramerLimits{}.max_request_line_bytes);
+    RequestFramer framer;
+    framer.Append(line + "\r");
+    EXPECT_EQ(framer.Advance(), Status::NeedMore);
+    framer.Append("\nHost: a\r\n\r\n");
+    EXPECT_EQ(framer.Advance(), Status::Complete);
+    EXPECT_EQ(Feed(line + "x\r").error.status, 414);
+}
+
 TEST(RequestFramerTest, LongRangeHeadersAreDropped) {
     Outcome short_range = Feed("GET /app.wasm HTTP/1.1\r\nHost: x\r\nRange: bytes=0-99\r\n\r\n");
     EXPECT_NE(short_range.requests.at(0).head.find("Range: bytes=0-99\r\n"), std::string::npos);

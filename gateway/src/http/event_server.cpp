@@ -620,6 +620,31 @@ void EventServer::Serve(Connection* conn) {
     AfterResponse(conn, close || connection_closed);
 }
 
+std::string EventServer::ServeBuffered(std::string_view raw) {
+    Connection conn(options_.framing);
+    conn.remote_ip = conn.local_ip = "127.0.0.1";
+    conn.framer.Append(raw);
+    while (true) {
+        const RequestFramer::Status status = conn.framer.Advance();
+        if (status == RequestFramer::Status::Error) {
+            const FramingError& error = conn.framer.error();
+            conn.out += ErrorResponse(error.status, error.code, error.message);
+            break;
+        }
+        if (status != RequestFramer::Status::Complete) break;
+        conn.request = conn.framer.TakeRequest();
+        bool connection_closed = false;
+        {
+            BufferedStream stream(conn.request.head, conn.out, conn);
+            t_current_body = &conn.request.body;
+            process_request(stream, conn.request.close, connection_closed, nullptr);
+            t_current_body = nullptr;
+        }
+        if (conn.request.close || connection_closed) break;
+    }
+    return std::move(conn.out);
+}
+
 void EventServer::AfterResponse(Connection* conn, bool close) {
     const std::int64_t now = NowMs();
     conn->active_ms = now;

@@ -87,6 +87,11 @@ public:
     // makes Run() return. Safe from any thread.
     void Stop(int drain_ms = 10'000);
 
+    // Runs raw request bytes (one connection's worth, possibly pipelined) through the framer, httplib and the
+    // routes on the calling thread, without sockets, and returns the bytes that would have been sent. For
+    // fuzzing and tests of the whole request path; Run() need not be running.
+    std::string ServeBuffered(std::string_view raw);
+
     void SetRejectionLogger(std::function<void(const FrontRejection&)> logger) { on_reject_ = std::move(logger); }
     FrontStats Stats() const;
 

@@ -123,8 +123,11 @@ RequestFramer::Status RequestFramer::Advance() {
             const std::size_t head_end = buf_.find("\r\n\r\n", from);
             if (head_end == std::string::npos) {
                 scanned_ = buf_.size();
+                // A CR at the very end may be the first half of the line's CRLF: it is not part of the line.
                 const std::size_t line_end = buf_.find(kCrlf);
-                if ((line_end == std::string::npos ? buf_.size() : line_end) > limits_.max_request_line_bytes) {
+                const std::size_t line_bytes =
+                    line_end != std::string::npos ? line_end : buf_.size() - (buf_.back() == '\r' ? 1 : 0);
+                if (line_bytes > limits_.max_request_line_bytes) {
                     return Fail(414, "request.uri_too_long",
                                 "The request line is longer than " + Limit(limits_.max_request_line_bytes) +
                                     "; shorten the URL.");
