@@ -130,7 +130,10 @@ function wrk(url, headers = {}) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const gw = await startGateway({ siteDir: null, args: ['--http-workers', String(opt('workers', 16))] });
+// The gateway logs every request (JSON lines); they go to a file, as nginx's access log would (nginx's is off).
+const logDir = mkdtempSync(path.join(tmpdir(), 'cs-bench-log-'));
+const gw = await startGateway({ siteDir: null, logFile: path.join(logDir, 'gateway.log'),
+                                args: ['--http-workers', String(opt('workers', 16))] });
 try {
   const { token } = await gw.signUp('bench@example.com', 'bench-password-1');
   for (let i = 0; i < 20; ++i) {
@@ -175,4 +178,5 @@ try {
   console.log(`${p99 < 10 ? 'PASS' : 'FAIL'} p99 < 10 ms at ${connections} connections with ${idle} idle`);
 } finally {
   await gw.stop();
+  rmSync(logDir, { recursive: true, force: true });
 }

@@ -4,6 +4,7 @@
 // the instructions of an authenticated GET /v1/plan/ (callgrind): one allocation per key and value, a linear
 // key search per insert, and a UTF-8 decoder run over every output byte. Strings written here come from our
 // own store, which holds only text that arrived as valid JSON, so escaping is enough.
+#include <array>
 #include <charconv>
 #include <cstdint>
 #include <string>
@@ -117,12 +118,19 @@ private:
         }
     }
     void Quoted(std::string_view text) {
+        out_.reserve(out_.size() + text.size() + 2);
         static constexpr char kHex[] = "0123456789abcdef";
         out_ += '"';
+        static constexpr auto kEscape = [] {
+            std::array<bool, 256> table{};
+            for (int c = 0; c < 0x20; ++c) table[static_cast<std::size_t>(c)] = true;
+            table['"'] = table['\\'] = true;
+            return table;
+        }();
         std::size_t plain = 0;  // runs of bytes that need no escape are appended at once
         for (std::size_t i = 0; i < text.size(); ++i) {
             const auto c = static_cast<unsigned char>(text[i]);
-            if (c >= 0x20 && c != '"' && c != '\\') continue;
+            if (!kEscape[c]) continue;
             out_.append(text.data() + plain, i - plain);
             plain = i + 1;
             switch (c) {

@@ -1,5 +1,9 @@
 #include "log.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
 
 #include "clock.hpp"
@@ -7,23 +11,70 @@
 
 namespace gw {
 
-Log::Log()
-    : sink_([](const std::string& line) {
-          // One write per line (stderr is unbuffered: two calls were two system calls).
-          std::string text;
-          text.reserve(line.size() + 1);
-          text.append(line).push_back('\n');
-          std::fwrite(text.data(), 1, text.size(), stderr);
-      }) {}
+Log::Log() : writer_([this] { WriterLoop(); }) {}
 
 Log::Log(Sink sink) : sink_(std::move(sink)) {}
+
+Log::~Log() {
+    if (!writer_.joinable()) return;
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_one();
+    writer_.join();
+}
+
+void Log::Emit(const std::string& text) {
+    std::lock_guard lock(mutex_);
+    if (sink_) {
+        sink_(text);
+        return;
+    }
+    if (pending_.size() + text.size() + 1 > kMaxPendingBytes) {
+        ++dropped_;
+        return;
+    }
+    const bool was_empty = pending_.empty();
+    pending_.append(text).push_back('\n');
+    if (was_empty) wake_.notify_one();  // under load the buffer is rarely empty: few wake-ups
+}
+
+void Log::WriterLoop() {
+    std::string batch;
+    std::unique_lock lock(mutex_);
+    while (true) {
+        wake_.wait(lock, [this] { return !pending_.empty() || dropped_ > 0 || stopping_; });
+        if (!stopping_) {
+            // Let a batch gather: one write for the lines of a few milliseconds.
+            lock.unlock();
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+            lock.lock();
+        }
+        batch.swap(pending_);
+        if (dropped_ > 0 && batch.size() < kMaxPendingBytes / 2) {
+            batch += "{\"event\":\"log.dropped\",\"level\":\"error\",\"lines\":" + std::to_string(dropped_) +
+                     ",\"ts\":\"" + FormatTimestamp(SystemNowMs()) + "\"}\n";
+            dropped_ = 0;
+        }
+        const bool stop = stopping_;
+        lock.unlock();
+        for (std::size_t at = 0; at < batch.size();) {
+            const ssize_t n = ::write(2, batch.data() + at, batch.size() - at);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break;  // stderr is gone: nothing to be done about it here
+            at += static_cast<std::size_t>(n);
+        }
+        batch.clear();
+        lock.lock();
+        if (stop && pending_.empty()) return;
+    }
+}
 
 void Log::Write(nlohmann::json& line) {
     line["ts"] = FormatTimestamp(SystemNowMs());
     // Replace, not throw, on invalid UTF-8 (a path can carry any bytes): logging must never fail a request.
-    std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    std::lock_guard lock(mutex_);
-    sink_(text);
+    Emit(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 void Log::Access(const AccessEntry& e) {
@@ -43,9 +94,7 @@ void Log::Access(const AccessEntry& e) {
     if (!e.error_code.empty()) line.Key("error").String(e.error_code);
     line.Key("ts").String(FormatTimestamp(SystemNowMs()));
     line.EndObject();
-    const std::string text = line.Take();
-    std::lock_guard lock(mutex_);
-    sink_(text);
+    Emit(line.Take());
 }
 
 void Log::Error(std::string_view event, std::string_view request_id, std::string_view detail) {

@@ -15,6 +15,7 @@
 #include "log.hpp"
 #include "plan/plan.hpp"
 #include "rate_limiter.hpp"
+#include "response_cache.hpp"
 #include "store.hpp"
 
 namespace gw {
@@ -37,6 +38,8 @@ struct Services {
     // Sign-up's mail queue, Argon2id cap and limit, built from the members above when the Gateway
     // initialises the rest (so the server need not name them).
     AccountServices accounts{config, log, clock};
+    // Plan-list answers kept until the store changes (response_cache.hpp).
+    ResponseCache plan_lists;
 };
 
 // One request as a handler sees it. The server fills user_id/token_digest (routes with auth) and body

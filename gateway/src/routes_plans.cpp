@@ -172,6 +172,18 @@ void HandleListPlans(RouteContext& ctx) {
     }
     query.cursor = ctx.req.get_param_value("cursor");
     query.name_contains = ctx.req.get_param_value("q");
+    // The same question at the same store stamp has the same answer (response_cache.hpp); the stamp is read
+    // before the data.
+    const std::optional<std::uint64_t> stamp = ctx.services.store.ChangeStamp();
+    std::string key = query.owner_id;
+    key.append(1, '\0').append(std::to_string(query.limit)).append(1, '\0').append(query.cursor);
+    key.append(1, '\0').append(query.name_contains);
+    if (stamp) {
+        if (auto body = ctx.services.plan_lists.Find(key, *stamp)) {
+            ReplyJsonText(ctx.res, 200, std::move(*body));
+            return;
+        }
+    }
     PlanPage page = ctx.services.store.ListPlans(query);
     if (page.bad_cursor) {
         ReplyError(ctx.res, 422, "request.invalid", "cursor is not one this server gave out; start without it.",
@@ -188,6 +200,7 @@ void HandleListPlans(RouteContext& ctx) {
     out.EndArray().Key("next_cursor");
     page.next_cursor ? out.String(*page.next_cursor) : out.Null();
     out.EndObject();
+    if (stamp) ctx.services.plan_lists.Put(key, *stamp, out.text());
     ReplyJsonText(ctx.res, 200, out.Take());
 }
 

@@ -19,17 +19,18 @@ namespace gw::sqlite {
 // store's mutex); the registry has its own lock for the map itself.
 class StatementCache {
 public:
-    // A prepared statement for `sql` on `db`, and whether it is the kept one (false when the kept one is in
-    // use by an enclosing Statement, or preparing failed: then the caller finalises it). nullptr on failure.
-    static sqlite3_stmt* Acquire(sqlite3* db, std::string_view sql, bool& kept) {
-        kept = false;
+    // A prepared statement for `sql` on `db`. When it is the kept one, `in_use` points at its flag (to give to
+    // Release); when the kept one is busy (an enclosing Statement with the same SQL), it is a fresh one the
+    // caller finalises and `in_use` is null. nullptr when preparing failed.
+    static sqlite3_stmt* Acquire(sqlite3* db, std::string_view sql, bool*& in_use) {
+        in_use = nullptr;
         {
             std::lock_guard lock(Mutex());
             auto& statements = Registry()[db];
-            auto it = statements.find(std::string(sql));
+            auto it = statements.find(sql);
             if (it != statements.end() && !it->second.in_use) {
                 it->second.in_use = true;
-                kept = true;
+                in_use = &it->second.in_use;  // a node of the map: stable until Forget()
                 return it->second.stmt;
             }
             if (it == statements.end()) {
@@ -39,8 +40,7 @@ public:
                     sqlite3_finalize(stmt);
                     return nullptr;
                 }
-                statements.emplace(std::string(sql), Entry{stmt, true});
-                kept = true;
+                in_use = &statements.emplace(std::string(sql), Entry{stmt, true}).first->second.in_use;
                 return stmt;
             }
         }
@@ -51,17 +51,12 @@ public:
         }
         return stmt;
     }
-    // Gives a kept statement back, reset.
-    static void Release(sqlite3* db, sqlite3_stmt* stmt) {
+    // Gives a kept statement back, reset. The connection's own lock (the store's mutex) is still held by the
+    // caller, so its entry's flag needs no other.
+    static void Release(sqlite3_stmt* stmt, bool* in_use) {
         sqlite3_reset(stmt);
         sqlite3_clear_bindings(stmt);
-        std::lock_guard lock(Mutex());
-        for (auto& [sql, entry] : Registry()[db]) {
-            if (entry.stmt == stmt) {
-                entry.in_use = false;
-                return;
-            }
-        }
+        *in_use = false;
     }
     // Finalises every kept statement of `db`; call before sqlite3_close(db).
     static void Forget(sqlite3* db) {
@@ -77,12 +72,17 @@ private:
         sqlite3_stmt* stmt;
         bool in_use;
     };
+    struct Hash {  // heterogeneous lookup: no std::string built per query
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+    };
+    using Statements = std::unordered_map<std::string, Entry, Hash, std::equal_to<>>;
     static std::mutex& Mutex() {
         static std::mutex mutex;
         return mutex;
     }
-    static std::unordered_map<sqlite3*, std::unordered_map<std::string, Entry>>& Registry() {
-        static std::unordered_map<sqlite3*, std::unordered_map<std::string, Entry>> registry;
+    static std::unordered_map<sqlite3*, Statements>& Registry() {
+        static std::unordered_map<sqlite3*, Statements> registry;
         return registry;
     }
 };
@@ -91,12 +91,12 @@ private:
 class Statement {
 public:
     Statement(sqlite3* db, std::string_view sql) : db_(db) {
-        stmt_ = StatementCache::Acquire(db, sql, kept_);
+        stmt_ = StatementCache::Acquire(db, sql, in_use_);
         if (stmt_ == nullptr) throw StoreError(std::string("prepare failed: ") + sqlite3_errmsg(db));
     }
     ~Statement() {
-        if (kept_) {
-            StatementCache::Release(db_, stmt_);
+        if (in_use_ != nullptr) {
+            StatementCache::Release(stmt_, in_use_);
         } else {
             sqlite3_finalize(stmt_);
         }
@@ -138,7 +138,7 @@ private:
     }
     sqlite3* db_;
     sqlite3_stmt* stmt_ = nullptr;
-    bool kept_ = false;
+    bool* in_use_ = nullptr;  // the kept statement's flag, or null for a statement of its own
 };
 
 // BEGIN IMMEDIATE … COMMIT, rolled back if the scope is left without Commit() (an exception).

@@ -272,7 +272,8 @@ public:
 
     // The plan's PlanTarget row (any owner: the engine's own reads).
     virtual std::optional<PlanTarget> GetPlanTarget(const std::string& plan_id) = 0;
-    // The rows of these plans that belong to `owner_id` (for status in plan lists).
+    // The rows of these plans that belong to `owner_id`, for status in plan lists: every field but state,
+    // sealed_secret and document, which are left empty.
     virtual std::vector<PlanTarget> GetPlanTargets(const std::string& owner_id,
                                                    const std::vector<std::string>& plan_ids) = 0;
     // Plans with something deployed, for the monitor.
@@ -325,6 +326,10 @@ public:
     virtual SignupStore& signups() = 0;
     // True when the database answers a trivial query (readiness).
     virtual bool Ping() = 0;
+    // A value that differs whenever anything this store holds may have changed since it was last read, by this
+    // process or another; nullopt when the store cannot tell (then callers must not reuse earlier answers).
+    // Read it BEFORE the data it vouches for, so an answer is never filed under a newer stamp than its data.
+    virtual std::optional<std::uint64_t> ChangeStamp() = 0;
 };
 
 // Opens (creating if needed) the SQLite database at `file` and applies pending migrations.

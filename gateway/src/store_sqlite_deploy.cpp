@@ -265,14 +265,33 @@ public:
                                            const std::vector<std::string>& plan_ids) override {
         std::vector<PlanTarget> out;
         if (plan_ids.empty()) return out;
-        std::string sql = std::string("SELECT ") + kTargetColumns + " FROM plan_targets WHERE owner_id = ? AND plan_id IN (";
+        // The status columns only: state, document and the sealed secret are kilobytes a list does not show.
+        std::string sql =
+            "SELECT plan_id, owner_id, provider, revision, deployed, light, reason, step, progress, deployment_id,"
+            " last_deployed_at, checks, checked_at FROM plan_targets WHERE owner_id = ? AND plan_id IN (";
         for (std::size_t i = 0; i < plan_ids.size(); ++i) sql += i ? ", ?" : "?";
         sql += ")";
         std::lock_guard lock(mutex_);
         Statement s(db_, sql);
         s.Bind(1, owner_id);
         for (std::size_t i = 0; i < plan_ids.size(); ++i) s.Bind(static_cast<int>(i) + 2, plan_ids[i]);
-        while (s.Step()) out.push_back(ReadTarget(s));
+        while (s.Step()) {
+            PlanTarget t;
+            t.plan_id = s.Text(0);
+            t.owner_id = s.Text(1);
+            t.provider = s.Text(2);
+            t.revision = s.Int(3);
+            t.deployed = s.Int(4) != 0;
+            t.light = s.Text(5);
+            t.reason = s.Text(6);
+            t.step = s.Text(7);
+            t.progress = s.Double(8);
+            t.deployment_id = s.Text(9);
+            t.last_deployed_at = s.Int(10);
+            t.checks = s.Text(11);
+            t.checked_at = s.Int(12);
+            out.push_back(std::move(t));
+        }
         return out;
     }
 

@@ -2,7 +2,7 @@
 // and benchmark that talks to a real gateway (browser tests through tests/browser/harness.mjs, the API
 // tests, bench/*.mjs). One way to start it, one API client, one way to stop it by PID.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { signUp } from './signup.mjs';
@@ -43,7 +43,7 @@ export async function startGateway({ siteDir = process.env.CS_SITE_DIR, dataDir,
       if (match) { started = true; clearTimeout(timer); resolve(match[1]); }
     };
     child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
+    child.stderr?.on('data', onData);
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`gateway exited (${code}):\n${output}`)); });
   });
   return {

@@ -411,8 +411,10 @@ std::map<std::string, PlanStatus> Engine::Statuses(const std::string& owner_id,
         s.deployment_id = t.deployment_id;
         s.last_deployed_at = t.last_deployed_at;
         s.checked_at = t.checked_at;
-        s.checks = json::parse(t.checks, nullptr, false);
-        if (s.checks.is_discarded()) s.checks = nullptr;
+        if (t.checks != "null") {  // most plans were never checked; parsing costs on every list
+            s.checks = json::parse(t.checks, nullptr, false);
+            if (s.checks.is_discarded()) s.checks = nullptr;
+        }
     }
     return out;
 }
