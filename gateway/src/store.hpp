@@ -238,7 +238,8 @@ public:
     // belong to d.owner_id (NoPlan), or `quota` would be exceeded (TooManyJobs, TooManyHostServers, with
     // the limit and the use). Creates the plan's PlanTarget row for `provider` if missing; for
     // deploy/redeploy it records the plan's host servers (JobQuota), for deploy/redeploy/destroy it turns the
-    // light orange. One transaction: the checks and the insert cannot be split by a racing request.
+    // light orange. One transaction: the checks and the insert cannot be split by a racing request. d.events are
+    // its first events, written in the same transaction (so they come before anything a worker writes).
     virtual CreateDeploymentResult CreateDeployment(const Deployment& d, const std::string& provider,
                                                     const JobQuota& quota) = 0;
     // The deployment `id` if it belongs to `owner_id` ("" = any owner: the engine's own reads).

@@ -98,6 +98,11 @@ public:
             Run(s, "insert deployment");
         }
         WriteSteps(d);
+        for (const DeploymentEvent& e : d.events) {  // its first lines, before any worker can claim it
+            Statement s(db_, "INSERT INTO deployment_events(deployment_id, at, level, message) VALUES(?, ?, ?, ?)");
+            s.Bind(1, d.id).Bind(2, e.at).Bind(3, e.level).Bind(4, e.message);
+            Run(s, "add event");
+        }
         if (d.kind != "backup") {
             Statement s(db_,
                         "UPDATE plan_targets SET light = 'orange', reason = ?, step = '', progress = 0,"

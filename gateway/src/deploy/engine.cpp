@@ -342,6 +342,11 @@ JobRequest Engine::Enqueue(const PlanRecord& plan, std::string kind, std::string
     d.options = options.dump();
     d.created_at = options_.clock();
     for (std::string& name : steps) d.steps.push_back({std::move(name)});
+    // Written with the job itself: a worker may claim it the moment it is committed, and a line added after that
+    // could come after the job's own (or meet a store that is gone).
+    d.events.push_back({d.created_at, "info",
+                        Capitalised(d.kind) + " of revision " + std::to_string(d.revision) + " queued" +
+                            (why.empty() ? "." : ": " + why + ".")});
     const CreateDeploymentResult created = store_.CreateDeployment(d, provider, quota);
     switch (created.status) {
         case CreateDeploymentResult::Status::NoPlan:
@@ -376,9 +381,6 @@ JobRequest Engine::Enqueue(const PlanRecord& plan, std::string kind, std::string
             break;
     }
     r.outcome = JobRequest::Outcome::Queued;
-    store_.AddEvent(d.id, {d.created_at, "info",
-                           Capitalised(d.kind) + " of revision " + std::to_string(d.revision) + " queued" +
-                               (why.empty() ? "." : ": " + why + ".")});
     log_.Info("deploy.queued", {{"deployment_id", d.id}, {"plan_id", d.plan_id}, {"kind", d.kind}});
     wake_.notify_all();
     return r;

@@ -39,8 +39,10 @@ enum Phase : int {
 
 constexpr std::size_t kReadChunk = 16 * 1024;
 constexpr std::size_t kMaxReadPerEvent = 256 * 1024;  // then other connections get a turn
-constexpr std::size_t kMaxLingerDiscard = 16u << 20;  // a client must stop sending within this after our answer
-constexpr int kLingerMs = 2000;
+// Lingering close, as nginx does it (lingering_timeout, lingering_time): read and drop for as long as the client
+// keeps sending, up to kLingerTotalMs, but close once it pauses for kLingerQuietMs.
+constexpr int kLingerQuietMs = 2000;
+constexpr int kLingerTotalMs = 10000;
 constexpr int kSweepEveryMs = 200;
 constexpr std::size_t kFdReserve = 256;  // descriptors kept for the store, child processes and clients
 
@@ -127,7 +129,7 @@ struct EventServer::Connection {
     bool close_after_write = false;
     bool lingering = false;
     bool peer_closed = false;  // the client shut its sending side; answer what arrived, then close
-    std::size_t discarded = 0;
+    std::int64_t linger_until_ms = 0;  // the latest a lingering close may last
     std::uint64_t served = 0;
     RequestFramer::Phase framer_phase = RequestFramer::Phase::Idle;
     std::int64_t phase_since_ms = 0;
@@ -478,11 +480,8 @@ void EventServer::OnReadable(Connection* conn) {
         if (n > 0) {
             total += static_cast<std::size_t>(n);
             if (conn->lingering) {
-                conn->discarded += static_cast<std::size_t>(n);
-                if (conn->discarded > kMaxLingerDiscard) {
-                    Close(conn);
-                    return;
-                }
+                // Dropped unread; a client still sending keeps the connection up to kLingerTotalMs.
+                conn->deadline_ms = std::min(NowMs() + kLingerQuietMs, conn->linger_until_ms);
             } else {
                 conn->framer.Append(std::string_view(buf, static_cast<std::size_t>(n)));
             }
@@ -751,7 +750,8 @@ void EventServer::Linger(Connection* conn) {
     // drop what still comes for a short while, then close.
     ::shutdown(conn->fd, SHUT_WR);
     conn->lingering = true;
-    conn->deadline_ms = NowMs() + kLingerMs;
+    conn->linger_until_ms = NowMs() + kLingerTotalMs;
+    conn->deadline_ms = NowMs() + kLingerQuietMs;
     conn->phase = kReading;
     ArmRead(conn);
 }
