@@ -182,6 +182,22 @@ TEST(RequestFramerTest, ARequestLineAtTheLimitDoesNotDependOnWhereReadsEnd) {
     EXPECT_EQ(Feed(line + "x\r").error.status, 414);
 }
 
+TEST(RequestFramerTest, NothingBufferedIsIdleWithoutReadingOutsideTheBuffer) {
+    // Found by fuzz_gateway_requests: with nothing buffered (a new connection, or every pipelined request taken)
+    // Advance() read the last byte of the empty buffer, i.e. the byte before it (undefined behaviour; a build with
+    // ASan, UBSan or _GLIBCXX_ASSERTIONS stops here; a CR there would have refused an idle connection with 414).
+    RequestFramer fresh;
+    EXPECT_EQ(fresh.Advance(), Status::NeedMore);
+    EXPECT_EQ(fresh.phase(), RequestFramer::Phase::Idle);
+    RequestFramer framer;
+    framer.Append("GET / HTTP/1.1\r\nHost: x\r\nAccept: " + std::string(64, 'a') + "\r\n\r\n");  // not inline
+    ASSERT_EQ(framer.Advance(), Status::Complete);
+    framer.TakeRequest();
+    EXPECT_EQ(framer.buffered_bytes(), 0u);
+    EXPECT_EQ(framer.Advance(), Status::NeedMore);
+    EXPECT_EQ(framer.phase(), RequestFramer::Phase::Idle);
+}
+
 TEST(RequestFramerTest, LongRangeHeadersAreDropped) {
     Outcome short_range = Feed("GET /app.wasm HTTP/1.1\r\nHost: x\r\nRange: bytes=0-99\r\n\r\n");
     EXPECT_NE(short_range.requests.at(0).head.find("Range: bytes=0-99\r\n"), std::string::npos);

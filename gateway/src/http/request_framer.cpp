@@ -124,9 +124,11 @@ RequestFramer::Status RequestFramer::Advance() {
             if (head_end == std::string::npos) {
                 scanned_ = buf_.size();
                 // A CR at the very end may be the first half of the line's CRLF: it is not part of the line.
+                // (The buffer is empty between requests: nothing to look at then.)
                 const std::size_t line_end = buf_.find(kCrlf);
+                const bool cr_waits = !buf_.empty() && buf_.back() == '\r';
                 const std::size_t line_bytes =
-                    line_end != std::string::npos ? line_end : buf_.size() - (buf_.back() == '\r' ? 1 : 0);
+                    line_end != std::string::npos ? line_end : buf_.size() - (cr_waits ? 1 : 0);
                 if (line_bytes > limits_.max_request_line_bytes) {
                     return Fail(414, "request.uri_too_long",
                                 "The request line is longer than " + Limit(limits_.max_request_line_bytes) +
