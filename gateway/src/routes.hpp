@@ -38,8 +38,9 @@ struct Services {
     // Sign-up's mail queue, Argon2id cap and limit, built from the members above when the Gateway
     // initialises the rest (so the server need not name them).
     AccountServices accounts{config, log, clock};
-    // Plan-list answers kept until the store changes (response_cache.hpp).
-    ResponseCache plan_lists;
+    // Plan-list answers kept until the store changes (response_cache.hpp). The braces make it direct
+    // initialisation: clang refuses to copy-initialise the omitted member through the explicit constructor.
+    ResponseCache plan_lists{};
 };
 
 // One request as a handler sees it. The server fills user_id/token_digest (routes with auth) and body
