@@ -23,5 +23,26 @@ TEST_F(HandleRawTest, AnswersPipelinedRequestsAndFramingErrorsLikeTheSocketPath)
     EXPECT_NE(refused.find("\"request.too_large\""), std::string::npos);
 }
 
+// Found by fuzz_gateway_requests: httplib closed an HTTP/1.0 connection whose client asked "keep-alive" in any
+// spelling but its own "Keep-Alive", after an answer that promised to keep it open, so the pipelined second
+// request was never answered. The front's decision (case-insensitive, any Connection header) now holds.
+TEST_F(HandleRawTest, AnHttp10KeepAliveConnectionStaysOpenInAnySpelling) {
+    for (const std::string value : {"keep-alive", "KEEP-ALIVE", "foo, Keep-Alive", "Keep-Alive"}) {
+        const std::string two = gateway_->HandleRaw("GET /healthz HTTP/1.0\r\nConnection: " + value +
+                                                    "\r\n\r\nGET /healthz HTTP/1.0\r\n\r\n");
+        const auto first = two.find("HTTP/1.1 200 OK\r\n");
+        ASSERT_EQ(first, 0u) << two;
+        const auto second = two.find("HTTP/1.1 200 OK\r\n", first + 1);
+        ASSERT_NE(second, std::string::npos) << value << ":\n" << two;
+        EXPECT_EQ(two.substr(0, second).find("Connection: close"), std::string::npos) << two;  // the first stays open
+        EXPECT_NE(two.find("Connection: close", second), std::string::npos) << two;  // the second, without, closes
+    }
+    // HTTP/1.1 "Connection: Close": closed, and the answer says so.
+    const std::string closed =
+        gateway_->HandleRaw("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: Close\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_NE(closed.find("Connection: close\r\n"), std::string::npos) << closed;
+    EXPECT_EQ(closed.find("HTTP/1.1", 1), std::string::npos) << closed;
+}
+
 }  // namespace
 }  // namespace gw::test

@@ -5,8 +5,10 @@
 // Content-Length, chunked transfer coding, Expect: 100-continue, and the limits on each part.
 //
 // What reaches httplib is a normalised head (request line + headers, CRLF line ends, one Content-Length that
-// is the decoded body's size, no Transfer-Encoding or Expect) and the decoded body beside it, so httplib
-// never frames, de-chunks or decompresses anything a client sent.
+// is the decoded body's size, no Transfer-Encoding or Expect, the client's Connection headers replaced by
+// "Connection: close" when the connection ends after this request and "Connection: Keep-Alive" when an
+// HTTP/1.0 one stays open) and the decoded body beside it, so httplib never frames, de-chunks or decompresses
+// anything a client sent, nor decides differently whether the connection stays open.
 //
 // Refused outright (the connection is then closed): a head over the limit (431), a request line over the limit
 // (414), a body over the limit however it is framed (413, as soon as the size is known: announced, or counted
