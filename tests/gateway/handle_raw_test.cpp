@@ -44,5 +44,19 @@ TEST_F(HandleRawTest, AnHttp10KeepAliveConnectionStaysOpenInAnySpelling) {
     EXPECT_EQ(closed.find("HTTP/1.1", 1), std::string::npos) << closed;
 }
 
+// Found by fuzz_gateway_requests: only the first Accept-Encoding header was narrowed to gzip, so a second one
+// offering "br" had httplib compress at brotli quality 11, the cost the narrowing exists to avoid.
+TEST_F(HandleRawTest, EveryAcceptEncodingHeaderIsNarrowedToGzip) {
+    const std::string br = gateway_->HandleRaw(
+        "GET /v1/openapi.json HTTP/1.1\r\nHost: x\r\nAccept-Encoding: identity\r\nAccept-Encoding: br\r\n"
+        "Connection: close\r\n\r\n");
+    ASSERT_EQ(br.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << br;
+    EXPECT_EQ(br.find("Content-Encoding:"), std::string::npos) << br.substr(0, br.find("\r\n\r\n"));
+    const std::string gzip = gateway_->HandleRaw(
+        "GET /v1/openapi.json HTTP/1.1\r\nHost: x\r\nAccept-Encoding: identity\r\nAccept-Encoding: gzip, br\r\n"
+        "Connection: close\r\n\r\n");
+    EXPECT_NE(gzip.find("Content-Encoding: gzip\r\n"), std::string::npos) << gzip.substr(0, gzip.find("\r\n\r\n"));
+}
+
 }  // namespace
 }  // namespace gw::test
