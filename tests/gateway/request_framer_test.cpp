@@ -182,6 +182,20 @@ TEST(RequestFramerTest, ARequestLineAtTheLimitDoesNotDependOnWhereReadsEnd) {
     EXPECT_EQ(Feed(line + "x\r").error.status, 414);
 }
 
+TEST(RequestFramerTest, AChunkSizeLineAtTheLimitDoesNotDependOnWhereReadsEnd) {
+    // Found by fuzz_http_framer (a 5-minute run): the same bug as the request line's, in the chunk-size line.
+    const std::string head = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n";
+    const std::string line = "5;ext=" + std::string(FramerLimits{}.max_chunk_line_bytes - 6, 'x');
+    ASSERT_EQ(line.size(), FramerLimits{}.max_chunk_line_bytes);
+    RequestFramer framer;
+    framer.Append(head + line + "\r");
+    EXPECT_EQ(framer.Advance(), Status::NeedMore);
+    framer.Append("\nhello\r\n0\r\n\r\n");
+    ASSERT_EQ(framer.Advance(), Status::Complete);
+    EXPECT_EQ(framer.TakeRequest().body, "hello");
+    EXPECT_EQ(Feed(head + line + "x\r").error.status, 400);
+}
+
 TEST(RequestFramerTest, NothingBufferedIsIdleWithoutReadingOutsideTheBuffer) {
     // Found by fuzz_gateway_requests: with nothing buffered (a new connection, or every pipelined request taken)
     // Advance() read the last byte of the empty buffer, i.e. the byte before it (undefined behaviour; a build with

@@ -358,7 +358,9 @@ RequestFramer::Status RequestFramer::ParseChunks() {
             case State::ChunkSize: {
                 const std::size_t end = buf_.find(kCrlf, pos_);
                 if (end == std::string::npos) {
-                    if (buf_.size() - pos_ > limits_.max_chunk_line_bytes) {
+                    // As for the request line: a CR at the very end may be the first half of the CRLF.
+                    const bool cr_waits = buf_.size() > pos_ && buf_.back() == '\r';
+                    if (buf_.size() - pos_ - (cr_waits ? 1 : 0) > limits_.max_chunk_line_bytes) {
                         return Fail(400, "request.malformed", "A chunk-size line is too long.");
                     }
                     return Status::NeedMore;
