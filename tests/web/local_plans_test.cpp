@@ -104,6 +104,28 @@ TEST(LocalPlans, KeepMineRebasesOnTheirRevisionAndStaysQueued) {
     EXPECT_EQ(plans.ToSync(), std::vector<std::string>{"p_a"});
 }
 
+// A plan in conflict is one thing for the user to do: counted as a conflict, not also as unsynced saves.
+// The server version's time is kept across reloads (the dialog says when it was changed).
+TEST(LocalPlans, AConflictCountsOnlyAsAConflict) {
+    LocalPlans plans;
+    plans.Accept("p_a", Resource("p_a", 1, "A"), 0);
+    plans.Accept("p_b", Resource("p_b", 1, "B"), 0);
+    plans.Save("p_a", Doc("mine"), "2026-11-24T03:00:00.000Z");
+    plans.Save("p_b", Doc("mine too"), "2026-11-24T03:00:01.000Z");
+    EXPECT_EQ(plans.PendingCount(), 2);
+    ServerVersion theirs{2, Doc("theirs"), false};
+    theirs.updated_at = "2026-11-24T02:59:00Z";
+    plans.SetConflict("p_a", theirs);
+    EXPECT_EQ(plans.ConflictCount(), 1);
+    EXPECT_EQ(plans.PendingCount(), 1) << "only p_b's save is an unsynced change";
+    LocalPlans loaded;
+    loaded.Load({{"plans/u@x/p_a", LocalPlans::Serialize(*plans.Find("p_a"))}}, "plans/u@x/");
+    ASSERT_TRUE(loaded.Find("p_a")->conflict.has_value());
+    EXPECT_EQ(loaded.Find("p_a")->conflict->updated_at, "2026-11-24T02:59:00Z");
+    plans.Resolve("p_a", /*keep_mine=*/true);
+    EXPECT_EQ(plans.PendingCount(), 2) << "kept mine: it is an unsynced change again";
+}
+
 TEST(LocalPlans, TakeTheirsReplacesOursAndNothingIsQueued) {
     LocalPlans plans;
     plans.Accept("p_a", Resource("p_a", 1, "A"), 0);

@@ -97,6 +97,8 @@ private:
     double next_probe_at_ = 0;       // while offline: when to try the gateway again
     std::set<std::string> sending_;  // keys with a change on its way
     std::vector<std::function<void()>> db_ready_;  // storage answers, run at the start of a frame
+    std::string created_offline_key_;     // the last plan made offline, and the notice that says so: the
+    std::string created_offline_notice_;  // notice goes once that plan has reached the server
 };
 
 }  // namespace ui

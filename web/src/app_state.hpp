@@ -150,6 +150,10 @@ struct ConflictView {
     std::string mine_name, theirs_name;
     std::string mine_json, theirs_json;   // both versions, shown side by side
     std::vector<std::string> differences; // JSON pointers where they differ (id/revision aside)
+    // The same differences in the properties panel's words, one line each (editor/field_words.hpp):
+    // "Disk size: 250 GiB (this device) / 350 GiB (server, changed at 14:02 on 4 Dec) · VM "vm-1"".
+    std::vector<std::string> lines;
+    std::string theirs_when;              // the server version's time, local ("14:02 on 4 Dec"); "" if unknown
     std::int64_t theirs_revision = 0;
     bool deleted = false;                 // the server no longer has the plan
     bool mine_deleted = false;            // the user deleted it on this device; it changed on the server

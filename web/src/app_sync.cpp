@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "app.hpp"
+#include "editor/field_words.hpp"
 #include "plan/json.hpp"
 #include "platform/platform.hpp"
 
@@ -37,6 +38,26 @@ std::string Readable(const nlohmann::json& document) {
     if (!document.is_object()) return "";
     plan::ParseOutcome outcome = plan::PlanFromJson(document);
     return outcome.plan ? plan::DumpPlan(*outcome.plan) : document.dump(2);
+}
+
+// An RFC 3339 time as the user's clock shows it ("14:02 on 4 Dec 2026"): Emscripten's localtime asks the
+// browser, so it is in the browser's time zone. "" when the text is not a time.
+std::string LocalTimeWords(const std::string& rfc3339) {
+    std::tm utc{};
+    if (std::sscanf(rfc3339.c_str(), "%d-%d-%dT%d:%d:%d", &utc.tm_year, &utc.tm_mon, &utc.tm_mday, &utc.tm_hour,
+                    &utc.tm_min, &utc.tm_sec) != 6) {
+        return "";
+    }
+    utc.tm_year -= 1900;
+    utc.tm_mon -= 1;
+    const std::time_t t = timegm(&utc);
+    std::tm local{};
+    localtime_r(&t, &local);
+    char text[48];
+    std::strftime(text, sizeof text, "%H:%M on %d %b %Y", &local);
+    std::string words(text);
+    if (const auto on = words.find(" on 0"); on != std::string::npos) words.erase(on + 4, 1);  // "4 Dec", not "04 Dec"
+    return words;
 }
 
 std::string NameOf(const nlohmann::json& document) {
@@ -122,6 +143,8 @@ void App::CreateLocalPlan(const std::string& name) {
     std::snprintf(key, sizeof key, "local-%.0f-%u", state_.now_unix * 1000, frame_);
     SaveDocument(key, std::move(document));
     state_.dashboard.notice = "Created \"" + name + "\" on this device; it syncs when you are back online.";
+    created_offline_key_ = key;
+    created_offline_notice_ = state_.dashboard.notice;
     state_.dashboard.new_plan_name.clear();
 }
 
@@ -155,7 +178,13 @@ void App::SendChange(const std::string& key) {
         if (result.ok()) {
             online_ = true;
             const std::string now_key = local_.Accept(key, *result.value, sent);
-            if (now_key != key) platform::DbDelete(db_prefix_ + key);
+            if (now_key != key) {
+                platform::DbDelete(db_prefix_ + key);
+                // 'Created "x" on this device; it syncs when you are back online' is no longer true.
+                if (key == created_offline_key_ && state_.dashboard.notice == created_offline_notice_) {
+                    state_.dashboard.notice.clear();
+                }
+            }
             Persist(now_key);
             if (state_.screen == Screen::Plan && state_.plan.id == key) ShowSynced(now_key, *result.value);
             RefreshRows();
@@ -167,7 +196,7 @@ void App::SendChange(const std::string& key) {
         if (SessionLost(error)) return;
         if (error.code == "plan.revision_conflict") return FetchConflict(key);
         if (error.status == 404) {
-            local_.SetConflict(key, ServerVersion{0, nullptr, true});
+            local_.SetConflict(key, ServerVersion{0, nullptr, true, {}});
         } else if (LocalPlan* failed = local_.Find(key)) {
             failed->sync_error = error.Describe();  // e.g. invalid: waits for the user's next edit
             if (state_.screen == Screen::Plan && state_.plan.id == key) {
@@ -253,7 +282,8 @@ void App::AskAboutDelete(const std::string& key) {
         const LocalPlan* plan = local_.Find(key);
         if (plan == nullptr || !plan->deleted) return;
         if (current.ok()) {
-            local_.SetConflict(key, ServerVersion{current.value->revision, current.value->document, false});
+            local_.SetConflict(key, ServerVersion{current.value->revision, current.value->document, false,
+                                                  current.value->updated_at});
             Persist(key);
             RefreshRows();
             return;
@@ -273,9 +303,10 @@ void App::FetchConflict(const std::string& key) {
     client_.GetPlan(plan->server_id, [this, key](ApiResult<PlanResource> result) {
         if (local_.Find(key) == nullptr) return;
         if (result.ok()) {
-            local_.SetConflict(key, ServerVersion{result.value->revision, result.value->document, false});
+            local_.SetConflict(key, ServerVersion{result.value->revision, result.value->document, false,
+                                                  result.value->updated_at});
         } else if (result.error.status == 404) {
-            local_.SetConflict(key, ServerVersion{0, nullptr, true});
+            local_.SetConflict(key, ServerVersion{0, nullptr, true, {}});
         } else {
             if (result.error.status == 0) WentOffline();
             return;  // asked again on the next sync
@@ -283,6 +314,7 @@ void App::FetchConflict(const std::string& key) {
         Persist(key);
         RefreshRows();
         if (state_.screen == Screen::Plan && state_.plan.id == key) {
+            state_.plan.notice.clear();  // "...it syncs when you are back online" is not what happens now
             state_.plan.warning = "This plan was changed elsewhere while you edited it. Choose which version to keep.";
         }
     });
@@ -401,6 +433,11 @@ void App::PublishSyncState() {
     view.mine_json = shown->deleted ? "" : Readable(shown->document);
     view.deleted = shown->conflict->deleted;
     view.theirs_revision = shown->conflict->revision;
+    view.theirs_when = LocalTimeWords(shown->conflict->updated_at);
+    if (!view.deleted && !view.mine_deleted) {
+        view.lines = editor::DescribeDifferences(
+            shown->document, shown->conflict->document, view.theirs_when.empty() ? "" : ", changed at " + view.theirs_when);
+    }
     if (!view.deleted) {
         view.theirs_name = NameOf(shown->conflict->document);
         view.theirs_json = Readable(shown->conflict->document);

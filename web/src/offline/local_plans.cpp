@@ -71,6 +71,7 @@ void LocalPlans::Load(const std::vector<std::pair<std::string, std::string>>& ro
             ServerVersion theirs;
             theirs.revision = Int(*conflict, "revision");
             theirs.deleted = conflict->value("deleted", false);
+            theirs.updated_at = Str(*conflict, "updated_at");
             if (auto document = conflict->find("document"); document != conflict->end()) theirs.document = *document;
             plan.conflict = std::move(theirs);
         }
@@ -87,7 +88,8 @@ std::string LocalPlans::Serialize(const LocalPlan& plan) {
     if (plan.conflict) {
         j["conflict"] = {{"revision", plan.conflict->revision},
                          {"document", plan.conflict->document},
-                         {"deleted", plan.conflict->deleted}};
+                         {"deleted", plan.conflict->deleted},
+                         {"updated_at", plan.conflict->updated_at}};
     }
     return j.dump();
 }
@@ -131,7 +133,7 @@ std::vector<std::string> LocalPlans::MergeListing(const std::vector<PlanSummary>
         } else if (plan.pending == 0 || plan.deleted) {
             it = plans_.erase(it);  // deleted elsewhere: nothing of ours to lose, or what we wanted anyway
         } else {
-            if (!plan.conflict) plan.conflict = ServerVersion{0, nullptr, true};
+            if (!plan.conflict) plan.conflict = ServerVersion{0, nullptr, true, {}};
             ++it;
         }
     }
@@ -237,7 +239,9 @@ bool LocalPlans::MarkDeleted(const std::string& key, const std::string& now) {
 
 int LocalPlans::PendingCount() const {
     int count = 0;
-    for (const auto& [key, plan] : plans_) count += plan.deleted ? 1 : plan.pending;
+    for (const auto& [key, plan] : plans_) {
+        if (!plan.conflict) count += plan.deleted ? 1 : plan.pending;
+    }
     return count;
 }
 

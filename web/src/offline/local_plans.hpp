@@ -32,6 +32,7 @@ struct ServerVersion {
     std::int64_t revision = 0;
     nlohmann::json document;
     bool deleted = false;
+    std::string updated_at;  // RFC 3339: when the server's version was saved ("" when unknown)
 };
 
 struct LocalPlan {
@@ -91,7 +92,8 @@ public:
     // Its unsynced saves are dropped: the user chose to delete what they had.
     bool MarkDeleted(const std::string& key, const std::string& now);
 
-    // Saves not yet on the server, across plans; and plans waiting for a conflict choice.
+    // Saves not yet on the server, across plans, not counting plans waiting for a conflict choice (a plan
+    // in conflict is one thing to do, not two); and those plans.
     int PendingCount() const;
     int ConflictCount() const;
     // The next plan to send (oldest local change first) that is not waiting for a choice or an edit.

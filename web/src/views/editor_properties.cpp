@@ -1,7 +1,8 @@
 // The properties panel: every field of the selected component (or of the plan when none or several
 // are selected). Widgets edit a copy; a change becomes one Document command whose merge key is the
 // field, so typing "200" is one undo step. Each field is marked and explained when plan_core's rules
-// find a problem there, and the problems list can put the cursor in it (EditorState::focus).
+// find a problem there, and the problems list can put the cursor in it (EditorState::focus). Labels with a
+// unit come from editor/field_words.hpp, which the conflict dialog describes differences with.
 // [SECTION] field helpers  [SECTION] instance type picker  [SECTION] vm  [SECTION] postgres  [SECTION] plan
 #include <algorithm>
 #include <cctype>
@@ -12,6 +13,7 @@
 #include <imgui.h>
 #include <misc/cpp/imgui_stdlib.h>
 
+#include "editor/field_words.hpp"
 #include "plan/catalog.hpp"
 #include "plan/cost.hpp"
 #include "theme.hpp"
@@ -295,7 +297,7 @@ void LocalSizeFields(Form& form, plan::VmSpec& vm) {
     int vcpus = size ? size->vcpus : vm.hardware.vcpus;
     double memory_gib = size ? size->memory_gib : vm.hardware.memory_gib;
     const bool changed = IntField(form, "hardware/vcpus", "vCPUs", vcpus);
-    if (NumberField(form, "hardware/memory_gib", "RAM (GiB)", memory_gib, "%g") || changed) {
+    if (NumberField(form, "hardware/memory_gib", PanelLabel("hardware/memory_gib").c_str(), memory_gib, "%g") || changed) {
         vm.hardware = {"", vcpus, memory_gib};
         form.label = "Set size";
     }
@@ -325,7 +327,7 @@ void VmFields(Form& form, const plan::Plan& plan, plan::Component& c, plan::VmSp
         }
         std::string disk_type(plan::ToString(vm.disk.type));
         if (ComboField(form, "disk/type", "Disk type", disk_type, {"ssd", "hdd"})) vm.disk.type = *plan::ParseDiskType(disk_type);
-        IntField(form, "disk/size_gib", "Disk (GiB)", vm.disk.size_gib);
+        IntField(form, "disk/size_gib", PanelLabel("disk/size_gib").c_str(), vm.disk.size_gib);
         return;
     }
     SectionTitle("Operating system");
@@ -361,7 +363,7 @@ void VmFields(Form& form, const plan::Plan& plan, plan::Component& c, plan::VmSp
         if (InstanceTypePicker(form, plan, vm.hardware.instance_type)) form.label = "Set instance type";
     } else {
         IntField(form, "hardware/vcpus", "vCPUs", vm.hardware.vcpus);
-        NumberField(form, "hardware/memory_gib", "RAM (GiB)", vm.hardware.memory_gib, "%g");
+        NumberField(form, "hardware/memory_gib", PanelLabel("hardware/memory_gib").c_str(), vm.hardware.memory_gib, "%g");
         if (const plan::InstanceType* picked = plan::ResolveInstance(plan, vm)) {
             ImGui::AlignTextToFramePadding();
             ColoredText(kColorMuted, "Runs on " + picked->name + ":");
@@ -377,7 +379,7 @@ void VmFields(Form& form, const plan::Plan& plan, plan::Component& c, plan::VmSp
     if (ComboField(form, "disk/type", "Disk type", disk_type, {"ssd", "hdd"})) {
         vm.disk.type = *plan::ParseDiskType(disk_type);
     }
-    IntField(form, "disk/size_gib", "Disk (GiB)", vm.disk.size_gib);
+    IntField(form, "disk/size_gib", PanelLabel("disk/size_gib").c_str(), vm.disk.size_gib);
     (void)c;
 }
 
@@ -419,7 +421,7 @@ void PostgresFields(Form& form, const plan::Plan& plan, plan::PostgresSpec& pg) 
     SectionTitle("Backups");
     CheckField(form, "backups/enabled", "Enabled", pg.backups.enabled);
     TextField(form, "backups/schedule", "Schedule (cron)", pg.backups.schedule, "0 3 * * *");
-    IntField(form, "backups/retention_days", "Keep (days)", pg.backups.retention_days);
+    IntField(form, "backups/retention_days", PanelLabel("backups/retention_days").c_str(), pg.backups.retention_days);
     CheckField(form, "backups/validate", "Validate restores", pg.backups.validate);
 
     SectionTitle("Replicas");
