@@ -141,7 +141,11 @@
     history.replaceState(null, '', '#app');
   }
   takeVerifyToken();
-  const wantsApp = location.hash === '#app';
+  // The app's addresses: #app (the dashboard and sign-in), and one per screen that the app itself puts in
+  // the history (#plan/<id>, #account/aws; web/src/app.cpp RouteOf), so Back and Forward move between
+  // screens and a reload reopens the one shown. Any other fragment is the landing page's.
+  const isAppRoute = (hash) => hash === '#app' || hash.startsWith('#plan/') || hash.startsWith('#account/');
+  const wantsApp = isAppRoute(location.hash);
   let reason = '';
   let probed = false;
   // The probe, then the page as it should be. With the loader at work it waits until the worker has
@@ -223,7 +227,7 @@
 
   function route() {
     takeVerifyToken();
-    const inApp = location.hash === '#app';
+    const inApp = isAppRoute(location.hash);
     if (inApp && reason) {
       history.replaceState(null, '', '#top');
       document.documentElement.classList.remove('app-mode');  // shown while the probe ran

@@ -1,6 +1,7 @@
 #include "app.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -67,6 +68,27 @@ void RouteImGuiClipboard() {
     io.GetClipboardTextFn = [](void*) -> const char* { return LastCopied().c_str(); };
 }
 
+// The address bar's fragment for each screen (docs/web.md, "Address bar and history"): what Back and
+// Forward move between, and what a reload reopens.
+std::string RouteOf(const AppState& state) {
+    switch (state.screen) {
+        case Screen::Plan: return "#plan/" + state.plan.id;
+        case Screen::AwsAccount: return "#account/aws";
+        default: return "#app";  // the dashboard, and the sign-in forms in front of it
+    }
+}
+
+// Where a fragment leads; nullopt for one that is not the app's (the landing page's own anchors).
+std::optional<LeaveRequest> ParseRoute(const std::string& route) {
+    constexpr std::string_view kPlan = "#plan/";
+    if (route == "#app") return LeaveRequest{LeaveRequest::To::Dashboard, {}, false};
+    if (route == "#account/aws") return LeaveRequest{LeaveRequest::To::AwsAccount, {}, false};
+    if (route.size() > kPlan.size() && route.compare(0, kPlan.size(), kPlan) == 0) {
+        return LeaveRequest{LeaveRequest::To::Plan, route.substr(kPlan.size()), false};
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 std::string_view ScreenName(Screen screen) {
@@ -119,6 +141,7 @@ void App::Frame() {
     state_.now_unix = platform::NowUnixSeconds();
     // A sign-up link pasted into the address bar of a running app (assets/boot.js hands it over).
     if (auto token = platform::TakeVerifyToken()) FollowSignupLink(*token);
+    if (auto route = platform::TakeRouteChange()) FollowRoute(*route);
     client_.Poll();
     std::vector<std::function<void()>> stored;
     stored.swap(db_ready_);
@@ -143,6 +166,19 @@ void App::Frame() {
     if (state_.screen == Screen::Dashboard || state_.screen == Screen::Plan) DrawConflict(state_, intents);
     for (const Intent& intent : intents) Apply(intent);
     TickDeploy();
+    // Saved on the way out (sign out): out once the server has the save, or it cannot get it now (it waits
+    // on this device and is sent at the next sign-in), or after 10 s at most.
+    if (state_.screen == Screen::Plan && state_.plan.leaving) {
+        const LocalPlan* plan = local_.Find(state_.plan.id);
+        if (!online_ || plan == nullptr || plan->pending == 0 || plan->conflict || !plan->sync_error.empty() ||
+            state_.now_unix - leaving_since_ > 10) {
+            Logout();
+        }
+    }
+    PublishRoute();
+    const bool unsaved = state_.screen == Screen::Plan && state_.plan.readable && state_.plan.editor.doc.Dirty();
+    if (unsaved != warn_before_unload_) platform::WarnBeforeUnload(unsaved);
+    warn_before_unload_ = unsaved;
     platform::PublishProbe(ProbeFrameJson(), std::string(ScreenName(state_.screen)), ++frame_);
 }
 
@@ -198,27 +234,30 @@ void App::Apply(const Intent& intent) {
             state_.auth.notice.clear();
             state_.auth.focus_email = true;
             break;
-        case Intent::Kind::Logout: {
-            // The token dies on the server too, but the user is signed out here whatever it answers.
-            client_.Logout([](ApiResult<Empty>) {});
-            SignOut("You have been signed out.");
-            break;
-        }
+        case Intent::Kind::Logout: Leave({LeaveRequest::To::Logout, {}, false}); break;
         case Intent::Kind::RefreshPlans: LoadPlans(); break;
         case Intent::Kind::CreatePlan: CreatePlan(); break;
-        case Intent::Kind::OpenPlan: OpenPlan(intent.id); break;
-        case Intent::Kind::BackToDashboard:
-            state_.screen = Screen::Dashboard;
-            state_.plan = PlanViewState{};
-            LoadPlans();
+        case Intent::Kind::OpenPlan:
+            route_push_ = true;
+            OpenPlan(intent.id);
             break;
+        case Intent::Kind::BackToDashboard:
+            route_push_ = true;
+            Leave({LeaveRequest::To::Dashboard, {}, false});
+            break;
+        case Intent::Kind::LeaveSave:
+        case Intent::Kind::LeaveDiscard:
+        case Intent::Kind::LeaveCancel: AnswerLeave(intent.kind); break;
         case Intent::Kind::RenamePlan: RenamePlan(); break;
         case Intent::Kind::DeletePlan: DeletePlan(intent.id); break;
         case Intent::Kind::SavePlan: SavePlan(SaveKind::Edits); break;
         case Intent::Kind::KeepMine: Resolve(intent.id.empty() ? state_.plan.id : intent.id, true); break;
         case Intent::Kind::LoadTheirs: Resolve(intent.id.empty() ? state_.plan.id : intent.id, false); break;
         case Intent::Kind::DeployPlan: DeployPlan(); break;
-        case Intent::Kind::OpenAwsAccount: OpenAwsAccount(); break;
+        case Intent::Kind::OpenAwsAccount:
+            route_push_ = true;
+            OpenAwsAccount();
+            break;
         case Intent::Kind::SaveAwsRole: SaveAwsRole(); break;
         case Intent::Kind::OpenLink: platform::OpenUrl(intent.id); break;
         case Intent::Kind::DestroyPlan: DestroyPlan(); break;
@@ -230,6 +269,82 @@ void App::Apply(const Intent& intent) {
             }
             break;
     }
+}
+
+void App::Leave(LeaveRequest to) {
+    PlanViewState& view = state_.plan;
+    if (state_.screen == Screen::Plan && view.readable && view.editor.doc.Dirty()) {
+        view.leave = std::move(to);  // the dialog asks (views/editor_view.cpp)
+        return;
+    }
+    Go(to);
+}
+
+void App::Go(const LeaveRequest& to) {
+    switch (to.to) {
+        case LeaveRequest::To::Dashboard:
+            state_.screen = Screen::Dashboard;
+            state_.plan = PlanViewState{};
+            LoadPlans();
+            break;
+        case LeaveRequest::To::Plan: OpenPlan(to.id); break;
+        case LeaveRequest::To::AwsAccount: OpenAwsAccount(); break;
+        case LeaveRequest::To::Logout: Logout(); break;
+    }
+}
+
+void App::AnswerLeave(Intent::Kind answer) {
+    PlanViewState& view = state_.plan;
+    if (!view.leave) return;
+    const LeaveRequest to = *view.leave;
+    view.leave.reset();
+    // Staying after Back/Forward: the address bar shows this plan again (a new entry, so Back asks again).
+    const bool restore_route = to.from_history;
+    if (answer == Intent::Kind::LeaveCancel) {
+        route_push_ = restore_route;
+        return;
+    }
+    if (answer == Intent::Kind::LeaveSave) {
+        SavePlan(SaveKind::Edits);
+        if (view.editor.doc.Dirty()) {  // not saved (a problem to fix first): stay, with SavePlan's reason
+            route_push_ = restore_route;
+            return;
+        }
+        if (to.to == LeaveRequest::To::Logout && online_) {
+            // Signing out forgets this device's queue until the next sign-in: let this save reach the server.
+            view.leaving = true;
+            leaving_since_ = state_.now_unix;
+            view.notice = "Saved; signing out once it has reached CloudSketch...";
+            return;
+        }
+    }
+    route_push_ = !to.from_history && to.to != LeaveRequest::To::Logout;
+    Go(to);
+}
+
+void App::Logout() {
+    // The token dies on the server too, but the user is signed out here whatever it answers.
+    client_.Logout([](ApiResult<Empty>) {});
+    SignOut("You have been signed out.");
+}
+
+void App::FollowRoute(const std::string& route) {
+    std::optional<LeaveRequest> to = ParseRoute(route);
+    if (!to) return;  // the landing page (assets/boot.js shows it; the app waits behind it)
+    // Signing in: PublishRoute puts the form's "#app" back; a plan's address is opened after sign-in only
+    // when the page was loaded with it.
+    if (state_.screen != Screen::Dashboard && state_.screen != Screen::Plan && state_.screen != Screen::AwsAccount) return;
+    if (RouteOf(state_) == route) return;  // e.g. Forward back to the plan after "Keep editing"
+    to->from_history = true;
+    Leave(std::move(*to));
+}
+
+void App::PublishRoute() {
+    if (state_.screen == Screen::Starting) return;  // a reloaded "#plan/<id>" is opened once signed in
+    // The address bar shows where Back/Forward went until the user has answered the dialog.
+    if (state_.plan.leave && state_.plan.leave->from_history) return;
+    platform::SetRoute(RouteOf(state_), route_push_);
+    route_push_ = false;
 }
 
 void App::SubmitAuth() {
@@ -311,7 +426,17 @@ void App::SignedIn(Session session, bool offline) {
     state_.screen = Screen::Dashboard;
     online_ = !offline;
     if (offline) WentOffline();
-    LoadLocal();  // then LoadPlans()
+    // The page was loaded (or reloaded) at a plan's or the account's address: that screen, not the dashboard.
+    if (std::optional<LeaveRequest> to = ParseRoute(platform::CurrentRoute())) {
+        if (to->to == LeaveRequest::To::Plan) {
+            state_.screen = Screen::Plan;
+            state_.plan.id = to->id;
+            state_.plan.loading = true;
+        } else if (to->to == LeaveRequest::To::AwsAccount) {
+            OpenAwsAccount();
+        }
+    }
+    LoadLocal();  // then LoadPlans(), and the plan on screen from the device
 }
 
 void App::SignOut(std::string notice) {
@@ -390,16 +515,19 @@ void App::CreatePlan() {
     });
 }
 
-void App::OpenPlan(const std::string& id) {
+void App::OpenPlan(std::string id) {
     state_.plan = PlanViewState{};
     state_.plan.id = id;
     state_.screen = Screen::Plan;
     const LocalPlan* plan = local_.Find(id);
     if (plan != nullptr && plan->HasDocument()) ShowLocal(*plan);
     // Plans with edits here are not refreshed: the server's version would come as a conflict, if any.
-    if (plan == nullptr || plan->server_id.empty() || plan->Unsynced() || plan->conflict) return;
-    state_.plan.loading = !plan->HasDocument();
-    const std::string server_id = plan->server_id;
+    if (plan != nullptr && (plan->server_id.empty() || plan->Unsynced() || plan->conflict)) return;
+    // Not on the device (an address opened before the device had it): LoadLocal opens it again once the
+    // device's plans are in; then it comes from the server by its id.
+    state_.plan.loading = plan == nullptr || !plan->HasDocument();
+    if (plan == nullptr && !local_loaded_) return;
+    const std::string server_id = plan != nullptr ? plan->server_id : id;
     client_.GetPlan(server_id, [this, id](ApiResult<PlanResource> result) {
         if (state_.screen != Screen::Plan || state_.plan.id != id) return;  // the user moved on
         state_.plan.loading = false;

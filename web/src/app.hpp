@@ -24,6 +24,16 @@ public:
 
 private:
     void Apply(const Intent& intent);
+    // Leaving the plan screen: with unsaved edits the dialog asks first (Save / Discard / Keep editing);
+    // otherwise Go. The answer comes back as a Leave* intent.
+    void Leave(LeaveRequest to);
+    void Go(const LeaveRequest& to);
+    void AnswerLeave(Intent::Kind answer);
+    void Logout();
+    // The address bar (one history entry per screen): the browser moved to `route` (Back, Forward, a link);
+    // PublishRoute shows the current screen's route once a frame.
+    void FollowRoute(const std::string& route);
+    void PublishRoute();
     void SubmitAuth();
     // Follows a sign-up link's token (POST /v1/auth/verify): signed in as the new account, or the sign-up
     // form with the gateway's reason.
@@ -33,7 +43,7 @@ private:
     void SignOut(std::string notice);
     void LoadPlans();
     void CreatePlan();
-    void OpenPlan(const std::string& id);
+    void OpenPlan(std::string id);  // by value: callers pass state_.plan.id, which it resets
     void ShowPlan(PlanResource resource);
     void RenamePlan();
     // What a save is for (only the notice differs): a rename, or the editor's edits.
@@ -99,6 +109,9 @@ private:
     std::vector<std::function<void()>> db_ready_;  // storage answers, run at the start of a frame
     std::string created_offline_key_;     // the last plan made offline, and the notice that says so: the
     std::string created_offline_notice_;  // notice goes once that plan has reached the server
+    bool route_push_ = false;        // the next route change is a new history entry (the user went somewhere)
+    bool warn_before_unload_ = false;  // what platform::WarnBeforeUnload was last told
+    double leaving_since_ = 0;       // when a save on the way out (sign out) started waiting for the server
 };
 
 }  // namespace ui

@@ -114,6 +114,15 @@ struct DeployState {
     bool JobRunning() const { return job && (job->state == "queued" || job->state == "running"); }
 };
 
+// Where the user asked to go from the plan screen while it had unsaved edits: the "Save / Discard / Keep
+// editing" dialog is open while PlanViewState::leave holds one.
+struct LeaveRequest {
+    enum class To { Dashboard, Plan, AwsAccount, Logout };
+    To to = To::Dashboard;
+    std::string id;             // To::Plan: the plan to open
+    bool from_history = false;  // the browser's Back/Forward: the address bar already shows where it goes
+};
+
 struct PlanViewState {
     std::string id;                         // the plan being shown
     std::optional<PlanResource> resource;   // last answer from the gateway
@@ -131,6 +140,8 @@ struct PlanViewState {
     std::set<std::string> last_selection;  // the canvas selection last frame (a new one shows Properties)
     int unsynced = 0;     // saves of this plan on the device that the server does not have yet
     bool sync_conflict = false;  // this plan waits for "keep mine" / "take theirs"
+    std::optional<LeaveRequest> leave;  // asked to leave with unsaved edits: the dialog asks first
+    bool leaving = false;       // saved on the way out (sign out): waits for the save to reach the server
     DeployState deploy;
 };
 
@@ -209,6 +220,9 @@ struct Intent {
         OpenAwsAccount, // the AWS account screen (loads GET /v1/account/aws)
         SaveAwsRole,    // PUT /v1/account/aws with state.aws_account.role_arn ("" clears it)
         OpenLink,       // open `id` (an https URL) in a new browser tab
+        LeaveSave,      // the unsaved-changes dialog: save, then go where the user asked
+        LeaveDiscard,   // ... drop the edits and go
+        LeaveCancel,    // ... stay in the editor ("Keep editing", Escape)
     };
     Kind kind;
     std::string id;

@@ -92,6 +92,22 @@ std::string StartMode();
 // (assets/boot.js takes it out of the address bar at once); nullopt when there is none.
 std::optional<std::string> TakeVerifyToken();
 
+// The address bar: one history entry per screen, so the browser's Back and Forward move between screens
+// ("#app" the dashboard and the sign-in forms, "#plan/<id>" a plan, "#account/aws"); assets/boot.js shows
+// the app for these fragments and the landing page for any other.
+// The fragment the page shows now, with its '#' ("" for none).
+std::string CurrentRoute();
+// Shows `route` in the address bar: a new history entry when `push`, else the current entry replaced. Does
+// nothing when the address bar shows it already, or shows the landing page (the user went back there).
+void SetRoute(const std::string& route, bool push);
+// The fragment the browser moved to since the last call (Back, Forward, a link or a typed address), once;
+// nullopt when it did not move.
+std::optional<std::string> TakeRouteChange();
+
+// While `on`, closing or reloading the tab (or leaving the site) makes the browser ask first, with its own
+// prompt (beforeunload; browsers show it only after the user has interacted with the page).
+void WarnBeforeUnload(bool on);
+
 // Where the page's test hooks (window.csUi) read from: the latest frame's widget rectangles as JSON,
 // the current screen name and the frame counter. Set once per frame by the app; `widgets_json` runs
 // only when a test asks for the widgets, so frames nobody inspects do not pay for the JSON.

@@ -277,6 +277,92 @@ std::optional<std::string> TakeVerifyToken() {
     return token;
 }
 
+// The app's fragments (assets/boot.js and assets/page_mode.js know the same three).
+EM_JS(void, cs_route_listen, (), {
+    Module.csIsAppRoute = function(hash) {
+        return hash === '#app' || hash.indexOf('#plan/') === 0 || hash.indexOf('#account/') === 0;
+    };
+    Module.csRouteSeen = location.hash;
+    function moved() {
+        if (location.hash === Module.csRouteSeen) return;
+        Module.csRouteSeen = location.hash;
+        Module.csRouteChange = location.hash;
+    }
+    window.addEventListener('popstate', moved);
+    window.addEventListener('hashchange', moved);
+    window.addEventListener('beforeunload', function(e) {
+        if (!Module.csWarnOnLeave) return undefined;
+        e.preventDefault();
+        e.returnValue = "";
+        return "";
+    });
+});
+
+namespace {
+void ListenForRoutes() {
+    static bool listening = false;
+    if (!listening) cs_route_listen();
+    listening = true;
+}
+}  // namespace
+
+EM_JS(char*, cs_current_route, (), {
+    var hash = location.hash;
+    var size = lengthBytesUTF8(hash) + 1;
+    var ptr = _malloc(size);
+    stringToUTF8(hash, ptr, size);
+    return ptr;
+});
+
+std::string CurrentRoute() {
+    char* raw = cs_current_route();
+    std::string route(raw);
+    std::free(raw);
+    return route;
+}
+
+EM_JS(void, cs_set_route, (const char* route, int push), {
+    var hash = UTF8ToString(route);
+    if (location.hash === hash || !Module.csIsAppRoute(location.hash)) return;
+    if (push) {
+        history.pushState(null, "", hash);
+    } else {
+        history.replaceState(null, "", hash);
+    }
+    Module.csRouteSeen = hash;
+});
+
+void SetRoute(const std::string& route, bool push) {
+    ListenForRoutes();
+    cs_set_route(route.c_str(), push ? 1 : 0);
+}
+
+EM_JS(char*, cs_take_route_change, (), {
+    var hash = Module.csRouteChange;
+    if (typeof hash !== 'string') return 0;
+    Module.csRouteChange = undefined;
+    var size = lengthBytesUTF8(hash) + 1;
+    var ptr = _malloc(size);
+    stringToUTF8(hash, ptr, size);
+    return ptr;
+});
+
+std::optional<std::string> TakeRouteChange() {
+    ListenForRoutes();
+    char* raw = cs_take_route_change();
+    if (raw == nullptr) return std::nullopt;
+    std::string route(raw);
+    std::free(raw);
+    return route;
+}
+
+EM_JS(void, cs_warn_before_unload, (int on), { Module.csWarnOnLeave = !!on; });
+
+void WarnBeforeUnload(bool on) {
+    ListenForRoutes();
+    cs_warn_before_unload(on ? 1 : 0);
+}
+
 namespace {
 std::vector<double> g_frame_times;  // the last kFrameTimes frames, oldest first
 constexpr size_t kFrameTimes = 1000;

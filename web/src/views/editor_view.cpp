@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <initializer_list>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -315,6 +316,44 @@ void RightTabs(AppState& state, Intents& intents) {
     ImGui::EndTabBar();
 }
 
+// Leaving with unsaved edits ("All plans", Back/Forward, signing out): asks, never throws them away.
+// Escape is "Keep editing". A save that fails (a problem to fix) keeps the user here with the reason.
+void LeaveDialog(const PlanViewState& view, const std::string& name, Intents& intents) {
+    constexpr const char* kPopup = "Unsaved changes";
+    if (view.leave && !ImGui::IsPopupOpen(kPopup)) ImGui::OpenPopup(kPopup);
+    const ImGuiViewport* viewport = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(viewport->GetCenter(), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    if (!ImGui::BeginPopupModal(kPopup, nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoMove)) return;
+    if (!view.leave) {  // answered (or the plan went away): close
+        ImGui::CloseCurrentPopup();
+        ImGui::EndPopup();
+        return;
+    }
+    const bool sign_out = view.leave->to == LeaveRequest::To::Logout;
+    const std::string message = "You have unsaved changes to \"" + name + "\".";
+    ImGui::TextUnformatted(message.c_str());
+    Probe("leave/message", message);
+    ColoredText(kColorMuted, sign_out ? "Save them before signing out?" : "Save them before leaving this plan?");
+    ImGui::Dummy(ImVec2(0, 6 * Scale()));
+    std::optional<Intent::Kind> answer;
+    const std::string save = std::string("\xef\x83\x87") + "  Save";  // fa-floppy-o
+    if (PrimaryButton(save.c_str())) answer = Intent::Kind::LeaveSave;
+    Probe("leave/save", "Save");
+    ImGui::SameLine();
+    if (DangerButton("Discard")) answer = Intent::Kind::LeaveDiscard;
+    Probe("leave/discard", "Discard");
+    ImGui::SameLine();
+    if (ImGui::Button("Keep editing") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) {
+        answer = Intent::Kind::LeaveCancel;
+    }
+    Probe("leave/keep-editing", "Keep editing");
+    if (answer) {
+        intents.push_back({*answer, {}});
+        ImGui::CloseCurrentPopup();
+    }
+    ImGui::EndPopup();
+}
+
 void DrawUnreadable(PlanViewState& view) {
     SectionTitle("This plan could not be read");
     for (const plan::Diagnostic& diagnostic : view.diagnostics) {
@@ -403,6 +442,7 @@ void DrawPlanView(AppState& state, Intents& intents) {
         case Confirm::No: view.confirm_delete = false; break;
         case Confirm::Pending: break;
     }
+    LeaveDialog(view, name, intents);
     // The conflict dialog (drawn after this screen) stays in ImGui's popup stack between frames, so it counts.
     view.editor.popup_was_open = ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId);
     ImGui::End();
