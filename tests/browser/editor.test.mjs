@@ -194,12 +194,12 @@ async function editorJourney(page) {
   assert.equal(download.suggestedFilename(), 'editor-test.cs.json');
   assert.deepEqual(JSON.parse(await readFile(await download.path(), 'utf8')), shownJson);
 
-  // Reload: the plan comes back exactly as saved.
+  // Reload: the plan's own address (#plan/<id>) opens it again, exactly as saved.
   const before = await shownPlan(page);
+  assert.equal(await page.evaluate(() => location.hash), `#plan/${planId}`);
   await page.reload();
-  await waitForScreen(page, 'dashboard', 60000);
-  await click(page, 'dashboard/plan/Editor test');
-  await waitForScreen(page, 'plan');
+  await waitForScreen(page, 'plan', 60000);
+  await widgetWithText(page, 'plan/title', 'Editor test');
   const after = await shownPlan(page);
   assert.deepEqual(after, before);
   await widget(page, 'plan/component/pg-2');

@@ -163,7 +163,7 @@ test('offline: reload without network, edit and create plans, sync when back, re
     assert.match(message.text, /changed elsewhere/);
     assert.equal((await widget(page, 'conflict/mine')).text, 'Inventory (A)');
     assert.equal((await widget(page, 'conflict/theirs')).text, 'Inventory (B)');
-    assert.match(await indicator(page, /1 conflict to resolve/), /^Online/);
+    assert.match(await indicator(page, /1 conflict to resolve/), /^Online  ·  1 conflict to resolve$/, 'counted once');
     const during = await api('GET', `/v1/plan/${id}`, token);
     assert.equal(during.body.plan.name, 'Inventory (B)', 'their version is not overwritten while the user decides');
     await screenshot(page, 'offline-06-conflict');
